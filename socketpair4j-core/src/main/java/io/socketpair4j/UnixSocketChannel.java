@@ -1,0 +1,116 @@
+package io.socketpair4j;
+
+import java.io.IOException;
+import java.net.SocketAddress;
+import java.net.SocketOption;
+import java.net.UnixDomainSocketAddress;
+import java.nio.channels.AlreadyBoundException;
+import java.nio.channels.AlreadyConnectedException;
+import java.nio.channels.ClosedChannelException;
+import java.nio.channels.SocketChannel;
+import java.nio.channels.spi.SelectorProvider;
+
+/**
+ * One end of a connected pair of UNIX-domain sockets made by {@link UnixSocketPair}: a {@link
+ * SocketChannel} backed by a kernel socket.
+ *
+ * <p>A {@code UnixSocketChannel} is connected from the moment it is created until it is closed;
+ * {@link #isConnected()} is {@code true} and {@link #isConnectionPending()} is {@code false}. It
+ * behaves as the JDK documents for {@code SocketChannel}: it may be in blocking or non-blocking
+ * mode, reads and writes may be scattering and gathering, at most one read and one write are in
+ * progress at a time, and it is an {@link java.nio.channels.InterruptibleChannel}: a thread blocked
+ * in an I/O operation when another thread closes the channel receives an {@link
+ * java.nio.channels.AsynchronousCloseException}, and interrupting a thread blocked in an I/O
+ * operation closes the channel and causes the blocked thread to receive a {@link
+ * java.nio.channels.ClosedByInterruptException}.
+ *
+ * <p>A virtual thread blocked in a read or write parks; it does not hold its carrier thread while
+ * it waits.
+ *
+ * <p>Its {@link #provider() provider} is {@link UnixSelectorProvider#provider()}; it can be
+ * registered with a {@link java.nio.channels.Selector} opened by that provider, and with no other.
+ *
+ * <p>Both ends of a pair are unnamed: {@link #getLocalAddress()} and {@link #getRemoteAddress()}
+ * return a {@link UnixDomainSocketAddress} whose path is empty, as the JDK does for an unnamed
+ * UNIX-domain socket.
+ *
+ * <p>The supported socket options are {@link java.net.StandardSocketOptions#SO_SNDBUF SO_SNDBUF}
+ * and {@link java.net.StandardSocketOptions#SO_RCVBUF SO_RCVBUF}. As with the JDK's own channels on
+ * Linux, the value read is the value that was set (the kernel stores double the size asked for, to
+ * account for its own bookkeeping). On Linux {@code SO_RCVBUF} has no effect on a UNIX-domain
+ * stream socket; the send buffer of the writing end bounds what one direction holds.
+ *
+ * <p>Writing to a channel whose peer has been closed throws an {@link IOException} whose message
+ * names {@code EPIPE}; it never raises {@code SIGPIPE}. Every error reported by the operating
+ * system is an {@code IOException} whose message names the errno, e.g. {@code "Broken pipe
+ * (EPIPE)"}.
+ */
+public abstract class UnixSocketChannel extends SocketChannel {
+
+  /**
+   * Initializes a new instance of this class.
+   *
+   * @param provider the provider that created this channel
+   */
+  protected UnixSocketChannel(SelectorProvider provider) {
+    super(provider);
+  }
+
+  /**
+   * Returns the number of the file descriptor of this channel's socket.
+   *
+   * <p>The number stays the same for the life of the channel. After the channel is closed the
+   * number may be reused by the operating system for a new file, so it must not be used any more.
+   * The descriptor is close-on-exec. socketpair4j performs every operation on it with {@code
+   * MSG_DONTWAIT}, so the descriptor's own {@code O_NONBLOCK} flag stays clear whatever the
+   * channel's {@link #isBlocking() blocking mode}.
+   *
+   * @return the file descriptor number, a non-negative int
+   */
+  public abstract int fd();
+
+  /**
+   * Throws, because a channel of a socket pair is already connected and therefore bound.
+   *
+   * @throws AlreadyBoundException always, when the channel is open
+   * @throws ClosedChannelException if the channel is closed
+   */
+  @Override
+  public abstract UnixSocketChannel bind(SocketAddress local) throws IOException;
+
+  /**
+   * Throws, because a channel of a socket pair is connected from the start.
+   *
+   * @throws AlreadyConnectedException always, when the channel is open
+   * @throws ClosedChannelException if the channel is closed
+   */
+  @Override
+  public abstract boolean connect(SocketAddress remote) throws IOException;
+
+  @Override
+  public abstract <T> UnixSocketChannel setOption(SocketOption<T> name, T value) throws IOException;
+
+  @Override
+  public abstract UnixSocketChannel shutdownInput() throws IOException;
+
+  @Override
+  public abstract UnixSocketChannel shutdownOutput() throws IOException;
+
+  /**
+   * Returns the address of this end: a {@link UnixDomainSocketAddress} with an empty path, since
+   * the ends of a socket pair are unnamed.
+   *
+   * @throws ClosedChannelException if the channel is closed
+   */
+  @Override
+  public abstract SocketAddress getLocalAddress() throws IOException;
+
+  /**
+   * Returns the address of the peer: a {@link UnixDomainSocketAddress} with an empty path, since
+   * the ends of a socket pair are unnamed.
+   *
+   * @throws ClosedChannelException if the channel is closed
+   */
+  @Override
+  public abstract SocketAddress getRemoteAddress() throws IOException;
+}

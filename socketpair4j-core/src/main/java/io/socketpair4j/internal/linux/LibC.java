@@ -1,0 +1,262 @@
+package io.socketpair4j.internal.linux;
+
+import static java.lang.foreign.ValueLayout.ADDRESS;
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
+
+import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.Linker;
+import java.lang.foreign.MemorySegment;
+import java.lang.invoke.MethodHandle;
+
+/**
+ * The typed binding to the C library: one static method per libc function socketpair4j calls.
+ *
+ * <p>Every method takes a {@link CallState} first, into which the call's {@code errno} is captured,
+ * and returns the function's result when it succeeds or {@code -errno} when it fails, so that the
+ * hot paths never allocate an exception for {@code EAGAIN}. Functions that never block are bound as
+ * <em>critical</em> with heap access, so heap arrays and heap buffers are passed to the kernel
+ * without a copy; {@link #poll} and {@link #epoll_wait}, which may block, are not, and need a
+ * native {@link CallState}.
+ */
+public final class LibC {
+  private LibC() {}
+
+  private static final Linker LINKER = Linker.nativeLinker();
+  private static final Linker.Option ERRNO = Linker.Option.captureCallState("errno");
+  private static final Linker.Option CRITICAL = Linker.Option.critical(true);
+
+  private static final MethodHandle SOCKETPAIR =
+      critical(
+          "socketpair", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS));
+  private static final MethodHandle CLOSE =
+      critical("close", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
+  private static final MethodHandle SHUTDOWN =
+      critical("shutdown", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT));
+  private static final MethodHandle RECV =
+      critical("recv", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT));
+  private static final MethodHandle SEND =
+      critical("send", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT));
+  private static final MethodHandle RECVMSG =
+      critical("recvmsg", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_INT));
+  private static final MethodHandle SENDMSG =
+      critical("sendmsg", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_INT));
+  private static final MethodHandle READ =
+      critical("read", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG));
+  private static final MethodHandle WRITE =
+      critical("write", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG));
+  private static final MethodHandle GETSOCKOPT =
+      critical(
+          "getsockopt",
+          FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, ADDRESS));
+  private static final MethodHandle SETSOCKOPT =
+      critical(
+          "setsockopt",
+          FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT));
+  private static final MethodHandle GETSOCKNAME =
+      critical("getsockname", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, ADDRESS));
+  private static final MethodHandle GETPEERNAME =
+      critical("getpeername", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, ADDRESS));
+  private static final MethodHandle FCNTL =
+      LINKER.downcallHandle(
+          LINKER.defaultLookup().findOrThrow("fcntl"),
+          FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT),
+          ERRNO,
+          CRITICAL,
+          Linker.Option.firstVariadicArg(2));
+  private static final MethodHandle EPOLL_CREATE1 =
+      critical("epoll_create1", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
+  private static final MethodHandle EPOLL_CTL =
+      critical("epoll_ctl", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS));
+  private static final MethodHandle EVENTFD =
+      critical("eventfd", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT));
+  private static final MethodHandle POLL =
+      blocking("poll", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT));
+  private static final MethodHandle EPOLL_WAIT =
+      blocking(
+          "epoll_wait", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT));
+
+  private static MethodHandle critical(String name, FunctionDescriptor descriptor) {
+    return LINKER.downcallHandle(
+        LINKER.defaultLookup().findOrThrow(name), descriptor, ERRNO, CRITICAL);
+  }
+
+  private static MethodHandle blocking(String name, FunctionDescriptor descriptor) {
+    return LINKER.downcallHandle(LINKER.defaultLookup().findOrThrow(name), descriptor, ERRNO);
+  }
+
+  /** Forces the bindings to be made; throws if native access is unavailable. */
+  public static void load() {}
+
+  private static int result(int r, CallState cs) {
+    return r >= 0 ? r : -cs.errno();
+  }
+
+  private static long result(long r, CallState cs) {
+    return r >= 0 ? r : -cs.errno();
+  }
+
+  private static AssertionError unexpected(Throwable t) {
+    return new AssertionError("downcall failed", t);
+  }
+
+  /** {@code socketpair(domain, type, protocol, sv)}; {@code sv} holds two ints. */
+  public static int socketpair(CallState cs, int domain, int type, int protocol, MemorySegment sv) {
+    try {
+      return result((int) SOCKETPAIR.invokeExact(cs.segment(), domain, type, protocol, sv), cs);
+    } catch (Throwable t) {
+      throw unexpected(t);
+    }
+  }
+
+  public static int close(CallState cs, int fd) {
+    try {
+      return result((int) CLOSE.invokeExact(cs.segment(), fd), cs);
+    } catch (Throwable t) {
+      throw unexpected(t);
+    }
+  }
+
+  public static int shutdown(CallState cs, int fd, int how) {
+    try {
+      return result((int) SHUTDOWN.invokeExact(cs.segment(), fd, how), cs);
+    } catch (Throwable t) {
+      throw unexpected(t);
+    }
+  }
+
+  public static long recv(CallState cs, int fd, MemorySegment buf, long len, int flags) {
+    try {
+      return result((long) RECV.invokeExact(cs.segment(), fd, buf, len, flags), cs);
+    } catch (Throwable t) {
+      throw unexpected(t);
+    }
+  }
+
+  public static long send(CallState cs, int fd, MemorySegment buf, long len, int flags) {
+    try {
+      return result((long) SEND.invokeExact(cs.segment(), fd, buf, len, flags), cs);
+    } catch (Throwable t) {
+      throw unexpected(t);
+    }
+  }
+
+  public static long recvmsg(CallState cs, int fd, MemorySegment msghdr, int flags) {
+    try {
+      return result((long) RECVMSG.invokeExact(cs.segment(), fd, msghdr, flags), cs);
+    } catch (Throwable t) {
+      throw unexpected(t);
+    }
+  }
+
+  public static long sendmsg(CallState cs, int fd, MemorySegment msghdr, int flags) {
+    try {
+      return result((long) SENDMSG.invokeExact(cs.segment(), fd, msghdr, flags), cs);
+    } catch (Throwable t) {
+      throw unexpected(t);
+    }
+  }
+
+  public static long read(CallState cs, int fd, MemorySegment buf, long len) {
+    try {
+      return result((long) READ.invokeExact(cs.segment(), fd, buf, len), cs);
+    } catch (Throwable t) {
+      throw unexpected(t);
+    }
+  }
+
+  public static long write(CallState cs, int fd, MemorySegment buf, long len) {
+    try {
+      return result((long) WRITE.invokeExact(cs.segment(), fd, buf, len), cs);
+    } catch (Throwable t) {
+      throw unexpected(t);
+    }
+  }
+
+  public static int getsockopt(
+      CallState cs, int fd, int level, int name, MemorySegment value, MemorySegment len) {
+    try {
+      return result((int) GETSOCKOPT.invokeExact(cs.segment(), fd, level, name, value, len), cs);
+    } catch (Throwable t) {
+      throw unexpected(t);
+    }
+  }
+
+  public static int setsockopt(
+      CallState cs, int fd, int level, int name, MemorySegment value, int len) {
+    try {
+      return result((int) SETSOCKOPT.invokeExact(cs.segment(), fd, level, name, value, len), cs);
+    } catch (Throwable t) {
+      throw unexpected(t);
+    }
+  }
+
+  public static int getsockname(CallState cs, int fd, MemorySegment addr, MemorySegment len) {
+    try {
+      return result((int) GETSOCKNAME.invokeExact(cs.segment(), fd, addr, len), cs);
+    } catch (Throwable t) {
+      throw unexpected(t);
+    }
+  }
+
+  public static int getpeername(CallState cs, int fd, MemorySegment addr, MemorySegment len) {
+    try {
+      return result((int) GETPEERNAME.invokeExact(cs.segment(), fd, addr, len), cs);
+    } catch (Throwable t) {
+      throw unexpected(t);
+    }
+  }
+
+  /** {@code fcntl(fd, cmd, arg)} for the integer-argument commands. */
+  public static int fcntl(CallState cs, int fd, int cmd, int arg) {
+    try {
+      return result((int) FCNTL.invokeExact(cs.segment(), fd, cmd, arg), cs);
+    } catch (Throwable t) {
+      throw unexpected(t);
+    }
+  }
+
+  public static int epoll_create1(CallState cs, int flags) {
+    try {
+      return result((int) EPOLL_CREATE1.invokeExact(cs.segment(), flags), cs);
+    } catch (Throwable t) {
+      throw unexpected(t);
+    }
+  }
+
+  public static int epoll_ctl(CallState cs, int epfd, int op, int fd, MemorySegment event) {
+    try {
+      return result((int) EPOLL_CTL.invokeExact(cs.segment(), epfd, op, fd, event), cs);
+    } catch (Throwable t) {
+      throw unexpected(t);
+    }
+  }
+
+  public static int eventfd(CallState cs, int initval, int flags) {
+    try {
+      return result((int) EVENTFD.invokeExact(cs.segment(), initval, flags), cs);
+    } catch (Throwable t) {
+      throw unexpected(t);
+    }
+  }
+
+  /** {@code poll(fds, nfds, timeout)}; may block, so {@code cs} must be native. */
+  public static int poll(CallState cs, MemorySegment fds, long nfds, int timeoutMillis) {
+    try {
+      return result((int) POLL.invokeExact(cs.segment(), fds, nfds, timeoutMillis), cs);
+    } catch (Throwable t) {
+      throw unexpected(t);
+    }
+  }
+
+  /** {@code epoll_wait(epfd, events, max, timeout)}; may block, so {@code cs} must be native. */
+  public static int epoll_wait(
+      CallState cs, int epfd, MemorySegment events, int maxEvents, int timeoutMillis) {
+    try {
+      return result(
+          (int) EPOLL_WAIT.invokeExact(cs.segment(), epfd, events, maxEvents, timeoutMillis), cs);
+    } catch (Throwable t) {
+      throw unexpected(t);
+    }
+  }
+}

@@ -1,0 +1,87 @@
+package io.socketpair4j.internal.linux;
+
+import static java.lang.foreign.ValueLayout.ADDRESS;
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
+import static java.lang.foreign.ValueLayout.JAVA_SHORT;
+
+import java.lang.foreign.MemoryLayout;
+import java.lang.foreign.StructLayout;
+import java.lang.foreign.ValueLayout;
+
+/**
+ * Struct layouts of the Linux ABI on the 64-bit architectures socketpair4j supports. All of them
+ * are the same on x86_64 and aarch64 except {@code struct epoll_event}, which is packed on x86_64
+ * (12 bytes) and naturally aligned on aarch64 (16 bytes); {@link #EPOLL_EVENT} is chosen for the
+ * running architecture.
+ */
+public final class LinuxAbi {
+  private LinuxAbi() {}
+
+  /** {@code struct iovec { void *iov_base; size_t iov_len; }}. */
+  public static final StructLayout IOVEC =
+      MemoryLayout.structLayout(ADDRESS.withName("iov_base"), JAVA_LONG.withName("iov_len"));
+
+  public static final long IOVEC_BASE = 0;
+  public static final long IOVEC_LEN = 8;
+
+  /** {@code struct msghdr} (LP64). */
+  public static final StructLayout MSGHDR =
+      MemoryLayout.structLayout(
+          ADDRESS.withName("msg_name"),
+          JAVA_INT.withName("msg_namelen"),
+          MemoryLayout.paddingLayout(4),
+          ADDRESS.withName("msg_iov"),
+          JAVA_LONG.withName("msg_iovlen"),
+          ADDRESS.withName("msg_control"),
+          JAVA_LONG.withName("msg_controllen"),
+          JAVA_INT.withName("msg_flags"),
+          MemoryLayout.paddingLayout(4));
+
+  public static final long MSGHDR_IOV = 16;
+  public static final long MSGHDR_IOVLEN = 24;
+  public static final long MSGHDR_FLAGS = 48;
+
+  /** {@code struct pollfd { int fd; short events; short revents; }}. */
+  public static final StructLayout POLLFD =
+      MemoryLayout.structLayout(
+          JAVA_INT.withName("fd"), JAVA_SHORT.withName("events"), JAVA_SHORT.withName("revents"));
+
+  public static final long POLLFD_FD = 0;
+  public static final long POLLFD_EVENTS = 4;
+  public static final long POLLFD_REVENTS = 6;
+
+  /** {@code struct sockaddr_un { sa_family_t sun_family; char sun_path[108]; }}. */
+  public static final StructLayout SOCKADDR_UN =
+      MemoryLayout.structLayout(
+          JAVA_SHORT.withName("sun_family"),
+          MemoryLayout.sequenceLayout(108, ValueLayout.JAVA_BYTE).withName("sun_path"));
+
+  /** Size of {@code sa_family_t}: an unnamed socket's address is just the family. */
+  public static final int SA_FAMILY_SIZE = 2;
+
+  /** True on x86_64, where {@code struct epoll_event} is packed. */
+  public static final boolean EPOLL_EVENT_PACKED = isX86_64(System.getProperty("os.arch"));
+
+  /** {@code struct epoll_event { uint32_t events; epoll_data_t data; }} for this architecture. */
+  public static final StructLayout EPOLL_EVENT =
+      EPOLL_EVENT_PACKED
+          ? MemoryLayout.structLayout(
+              JAVA_INT.withName("events"), JAVA_LONG.withByteAlignment(4).withName("data"))
+          : MemoryLayout.structLayout(
+              JAVA_INT.withName("events"),
+              MemoryLayout.paddingLayout(4),
+              JAVA_LONG.withName("data"));
+
+  public static final long EPOLL_EVENT_SIZE = EPOLL_EVENT.byteSize();
+  public static final long EPOLL_EVENT_EVENTS = 0;
+  public static final long EPOLL_EVENT_DATA = EPOLL_EVENT_PACKED ? 4 : 8;
+
+  static boolean isX86_64(String arch) {
+    return "amd64".equals(arch) || "x86_64".equals(arch);
+  }
+
+  static boolean isAarch64(String arch) {
+    return "aarch64".equals(arch) || "arm64".equals(arch);
+  }
+}

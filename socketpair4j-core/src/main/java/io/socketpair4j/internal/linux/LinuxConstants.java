@@ -1,0 +1,62 @@
+package io.socketpair4j.internal.linux;
+
+/**
+ * Numeric constants of the Linux kernel ABI used by socketpair4j. These values are the generic ones
+ * shared by x86_64 and aarch64; anything that differs between architectures lives in {@link
+ * LinuxAbi}.
+ */
+public final class LinuxConstants {
+  private LinuxConstants() {}
+
+  // <sys/socket.h>
+  public static final int AF_UNIX = 1;
+  public static final int SOCK_STREAM = 1;
+  public static final int SOCK_DGRAM = 2;
+  public static final int SOCK_SEQPACKET = 5;
+  public static final int SOCK_NONBLOCK = 0x800;
+  public static final int SOCK_CLOEXEC = 0x80000;
+  public static final int SOL_SOCKET = 1;
+  public static final int SO_TYPE = 3;
+  public static final int SO_ERROR = 4;
+  public static final int SO_SNDBUF = 7;
+  public static final int SO_RCVBUF = 8;
+  public static final int SHUT_RD = 0;
+  public static final int SHUT_WR = 1;
+  public static final int SHUT_RDWR = 2;
+  public static final int MSG_PEEK = 0x2;
+  public static final int MSG_DONTWAIT = 0x40;
+  public static final int MSG_NOSIGNAL = 0x4000;
+
+  /** The most iovecs one sendmsg/recvmsg accepts (IOV_MAX). */
+  public static final int IOV_MAX = 1024;
+
+  // <fcntl.h>
+  public static final int F_GETFD = 1;
+  public static final int F_GETFL = 3;
+  public static final int FD_CLOEXEC = 1;
+  public static final int O_NONBLOCK = 0x800;
+  public static final int O_CLOEXEC = 0x80000;
+
+  // <poll.h>
+  public static final short POLLIN = 0x1;
+  public static final short POLLOUT = 0x4;
+  public static final short POLLERR = 0x8;
+  public static final short POLLHUP = 0x10;
+  public static final short POLLNVAL = 0x20;
+
+  // <sys/epoll.h>
+  public static final int EPOLLIN = 0x1;
+  public static final int EPOLLOUT = 0x4;
+  public static final int EPOLLERR = 0x8;
+  public static final int EPOLLHUP = 0x10;
+  public static final int EPOLLRDHUP = 0x2000;
+  public static final int EPOLLONESHOT = 1 << 30;
+  public static final int EPOLL_CTL_ADD = 1;
+  public static final int EPOLL_CTL_DEL = 2;
+  public static final int EPOLL_CTL_MOD = 3;
+  public static final int EPOLL_CLOEXEC = O_CLOEXEC;
+
+  // <sys/eventfd.h>
+  public static final int EFD_CLOEXEC = O_CLOEXEC;
+  public static final int EFD_NONBLOCK = O_NONBLOCK;
+}

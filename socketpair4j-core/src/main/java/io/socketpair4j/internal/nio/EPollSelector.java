@@ -1,0 +1,421 @@
+package io.socketpair4j.internal.nio;
+
+import static io.socketpair4j.internal.linux.LinuxAbi.EPOLL_EVENT;
+import static io.socketpair4j.internal.linux.LinuxAbi.EPOLL_EVENT_DATA;
+import static io.socketpair4j.internal.linux.LinuxAbi.EPOLL_EVENT_EVENTS;
+import static io.socketpair4j.internal.linux.LinuxAbi.EPOLL_EVENT_SIZE;
+import static java.lang.foreign.ValueLayout.JAVA_INT_UNALIGNED;
+import static java.lang.foreign.ValueLayout.JAVA_LONG_UNALIGNED;
+
+import io.socketpair4j.internal.linux.CallState;
+import io.socketpair4j.internal.linux.Errno;
+import io.socketpair4j.internal.linux.LibC;
+import io.socketpair4j.internal.linux.LinuxConstants;
+import io.socketpair4j.internal.linux.Platform;
+import java.io.IOException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.nio.channels.ClosedSelectorException;
+import java.nio.channels.IllegalSelectorException;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
+import java.nio.channels.spi.AbstractSelectableChannel;
+import java.nio.channels.spi.AbstractSelector;
+import java.nio.channels.spi.SelectorProvider;
+import java.util.ArrayDeque;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.HashSet;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+
+/**
+ * A {@link Selector} over Linux epoll for {@link NativeSocketChannel}s.
+ *
+ * <p>Registration is level-triggered; a key's epoll registration follows its interest set (a key
+ * whose interest set is empty is taken out of the epoll set, since hang-up cannot be masked).
+ * Interest changes and cancellations are queued and applied at the start of each selection. An
+ * eventfd in the epoll set implements {@link #wakeup()}. A platform thread selects in {@code
+ * epoll_wait}; a virtual thread parks until the epoll descriptor is readable (see {@link Waiter}).
+ *
+ * <p>Each registered key holds a use of its channel's descriptor, so a channel closed while
+ * registered keeps its descriptor number until the selector has deregistered the key, and epoll is
+ * never told about a number that now belongs to another file.
+ *
+ * <p>Locking, as {@link Selector} specifies: selection operations synchronize on the selector, then
+ * on the selected-key set; registration and interest changes do not wait for a selection in
+ * progress.
+ */
+public final class EPollSelector extends AbstractSelector {
+  private static final int MAX_EVENTS = 1024;
+
+  private final int epfd;
+  private final int wakeFd;
+  private final Arena arena = Arena.ofShared();
+  private final MemorySegment events;
+  private final CallState waitState;
+  private final CallState ctlState = CallState.heap();
+  private final MemorySegment ctlEvent = MemorySegment.ofArray(new byte[16]);
+  private final MemorySegment wakeValue = MemorySegment.ofArray(new long[1]);
+
+  private final Set<SelectionKey> keys = ConcurrentHashMap.newKeySet();
+  private final Set<SelectionKey> publicKeys = Collections.unmodifiableSet(keys);
+  private final Set<SelectionKey> selectedKeys = new HashSet<>();
+  private final Set<SelectionKey> publicSelectedKeys = new UngrowableSet<>(selectedKeys);
+
+  private final Object updateLock = new Object();
+  private final ArrayDeque<EPollSelectionKey> updates = new ArrayDeque<>(); // guarded by updateLock
+
+  private final Object wakeLock = new Object();
+  private boolean wakeupPending; // guarded by wakeLock
+  private boolean wakeFdClosed; // guarded by wakeLock
+
+  // guarded by this
+  private EPollSelectionKey[] keysByFd = new EPollSelectionKey[64];
+  private boolean inSelect;
+
+  public EPollSelector(SelectorProvider provider) throws IOException {
+    super(provider);
+    Platform.ensureSupported();
+    CallState cs = CallState.heap();
+    int ep = LibC.epoll_create1(cs, LinuxConstants.EPOLL_CLOEXEC);
+    if (ep < 0) {
+      arena.close();
+      throw Errno.exception(-ep, "epoll_create1");
+    }
+    int ev = LibC.eventfd(cs, 0, LinuxConstants.EFD_CLOEXEC | LinuxConstants.EFD_NONBLOCK);
+    if (ev < 0) {
+      LibC.close(cs, ep);
+      arena.close();
+      throw Errno.exception(-ev, "eventfd");
+    }
+    this.epfd = ep;
+    this.wakeFd = ev;
+    this.events = arena.allocate(EPOLL_EVENT, MAX_EVENTS);
+    this.waitState = CallState.allocate(arena);
+    int r = ctl(LinuxConstants.EPOLL_CTL_ADD, wakeFd, LinuxConstants.EPOLLIN);
+    if (r < 0) {
+      LibC.close(cs, ev);
+      LibC.close(cs, ep);
+      arena.close();
+      throw Errno.exception(-r, "epoll_ctl");
+    }
+  }
+
+  private void ensureOpen() {
+    if (!isOpen()) {
+      throw new ClosedSelectorException();
+    }
+  }
+
+  @Override
+  public Set<SelectionKey> keys() {
+    ensureOpen();
+    return publicKeys;
+  }
+
+  @Override
+  public Set<SelectionKey> selectedKeys() {
+    ensureOpen();
+    return publicSelectedKeys;
+  }
+
+  // -- registration -------------------------------------------------------------------------
+
+  @Override
+  protected SelectionKey register(AbstractSelectableChannel ch, int ops, Object attachment) {
+    if (!(ch instanceof NativeSocketChannel channel) || ch.provider() != provider()) {
+      throw new IllegalSelectorException();
+    }
+    // If the channel is being closed concurrently there is no use to take; the key is cancelled
+    // by the close as soon as register returns.
+    EPollSelectionKey key = new EPollSelectionKey(channel, this, channel.handle().acquire());
+    key.attach(attachment);
+    keys.add(key);
+    key.interestOps(ops);
+    if (!isOpen()) {
+      keys.remove(key);
+      key.cancel();
+      if (key.takeUse()) {
+        channel.handle().release();
+      }
+      throw new ClosedSelectorException();
+    }
+    return key;
+  }
+
+  void interestChanged(EPollSelectionKey key) {
+    synchronized (updateLock) {
+      updates.addLast(key);
+    }
+  }
+
+  /** Applies queued interest changes to the epoll set. */
+  private void processUpdates() throws IOException {
+    for (; ; ) {
+      EPollSelectionKey key;
+      synchronized (updateLock) {
+        key = updates.pollFirst();
+      }
+      if (key == null) {
+        return;
+      }
+      if (!key.isValid() || !key.holdsUse()) {
+        continue;
+      }
+      int fd = key.nativeChannel().fd();
+      int wanted = NativeSocketChannel.epollEvents(key.currentInterestOps());
+      if (wanted == key.registeredEvents) {
+        continue;
+      }
+      int r;
+      if (wanted == 0) {
+        r = ctl(LinuxConstants.EPOLL_CTL_DEL, fd, 0);
+      } else if (key.registeredEvents == 0) {
+        r = ctl(LinuxConstants.EPOLL_CTL_ADD, fd, wanted);
+        mapFd(fd, key);
+      } else {
+        r = ctl(LinuxConstants.EPOLL_CTL_MOD, fd, wanted);
+      }
+      if (r < 0) {
+        throw Errno.exception(-r, "epoll_ctl");
+      }
+      key.registeredEvents = wanted;
+    }
+  }
+
+  private void mapFd(int fd, EPollSelectionKey key) {
+    if (fd >= keysByFd.length) {
+      keysByFd = Arrays.copyOf(keysByFd, Math.max(fd + 1, keysByFd.length * 2));
+    }
+    keysByFd[fd] = key;
+  }
+
+  private int ctl(int op, int fd, int epollEvents) {
+    ctlEvent.set(JAVA_INT_UNALIGNED, EPOLL_EVENT_EVENTS, epollEvents);
+    ctlEvent.set(JAVA_LONG_UNALIGNED, EPOLL_EVENT_DATA, fd);
+    return LibC.epoll_ctl(ctlState, epfd, op, fd, ctlEvent);
+  }
+
+  /** Deregisters cancelled keys; the last use of a closed channel's descriptor closes it. */
+  private void processCancelledKeys() {
+    Set<SelectionKey> cancelled = cancelledKeys();
+    synchronized (cancelled) {
+      if (cancelled.isEmpty()) {
+        return;
+      }
+      for (SelectionKey k : cancelled) {
+        EPollSelectionKey key = (EPollSelectionKey) k;
+        int fd = key.nativeChannel().fd();
+        if (key.registeredEvents != 0) {
+          ctl(LinuxConstants.EPOLL_CTL_DEL, fd, 0);
+          key.registeredEvents = 0;
+        }
+        if (fd < keysByFd.length && keysByFd[fd] == key) {
+          keysByFd[fd] = null;
+        }
+        selectedKeys.remove(key);
+        keys.remove(key);
+        deregister(key);
+        if (key.takeUse()) {
+          key.nativeChannel().handle().release();
+        }
+      }
+      cancelled.clear();
+    }
+  }
+
+  // -- selection ----------------------------------------------------------------------------
+
+  @Override
+  public int selectNow() throws IOException {
+    return lockAndSelect(null, 0);
+  }
+
+  @Override
+  public int select(long timeout) throws IOException {
+    if (timeout < 0) {
+      throw new IllegalArgumentException("Negative timeout");
+    }
+    return lockAndSelect(null, timeout == 0 ? -1 : timeout);
+  }
+
+  @Override
+  public int select() throws IOException {
+    return lockAndSelect(null, -1);
+  }
+
+  @Override
+  public int select(Consumer<SelectionKey> action, long timeout) throws IOException {
+    Objects.requireNonNull(action, "action");
+    if (timeout < 0) {
+      throw new IllegalArgumentException("Negative timeout");
+    }
+    return lockAndSelect(action, timeout == 0 ? -1 : timeout);
+  }
+
+  @Override
+  public int select(Consumer<SelectionKey> action) throws IOException {
+    Objects.requireNonNull(action, "action");
+    return lockAndSelect(action, -1);
+  }
+
+  @Override
+  public int selectNow(Consumer<SelectionKey> action) throws IOException {
+    Objects.requireNonNull(action, "action");
+    return lockAndSelect(action, 0);
+  }
+
+  /** {@code timeoutMillis}: -1 waits without limit, 0 does not wait. */
+  private int lockAndSelect(Consumer<SelectionKey> action, long timeoutMillis) throws IOException {
+    synchronized (this) {
+      ensureOpen();
+      if (inSelect) {
+        throw new IllegalStateException("select in progress");
+      }
+      inSelect = true;
+      try {
+        synchronized (publicSelectedKeys) {
+          return doSelect(action, timeoutMillis);
+        }
+      } finally {
+        inSelect = false;
+      }
+    }
+  }
+
+  private int doSelect(Consumer<SelectionKey> action, long timeoutMillis) throws IOException {
+    processUpdates();
+    processCancelledKeys();
+    int n;
+    if (timeoutMillis == 0) {
+      n = epollWait(0);
+    } else {
+      begin(); // an interrupt wakes the selector up
+      try {
+        n = waitForEvents(timeoutMillis);
+      } finally {
+        end();
+      }
+    }
+    processCancelledKeys();
+    int count = processEvents(n, action);
+    processCancelledKeys();
+    clearWakeup();
+    return count;
+  }
+
+  private int waitForEvents(long timeoutMillis) throws IOException {
+    if (!Thread.currentThread().isVirtual()) {
+      return epollWait((int) Math.min(timeoutMillis, Integer.MAX_VALUE));
+    }
+    // A virtual thread must not sit in epoll_wait: look, and if nothing is ready, park until the
+    // epoll descriptor itself becomes readable.
+    int n = epollWait(0);
+    if (n == 0 && !Thread.currentThread().isInterrupted()) {
+      long nanos = timeoutMillis < 0 ? -1 : TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
+      Waiter.current().await(epfd, LinuxConstants.POLLIN, nanos);
+      n = epollWait(0);
+    }
+    return n;
+  }
+
+  private int epollWait(int timeoutMillis) throws IOException {
+    int n = LibC.epoll_wait(waitState, epfd, events, MAX_EVENTS, timeoutMillis);
+    if (n < 0) {
+      if (-n == Errno.EINTR) {
+        return 0;
+      }
+      throw Errno.exception(-n, "epoll_wait");
+    }
+    return n;
+  }
+
+  private int processEvents(int n, Consumer<SelectionKey> action) {
+    int count = 0;
+    for (int i = 0; i < n; i++) {
+      long at = i * EPOLL_EVENT_SIZE;
+      int fd = (int) events.get(JAVA_LONG_UNALIGNED, at + EPOLL_EVENT_DATA);
+      if (fd == wakeFd || fd >= keysByFd.length) {
+        continue;
+      }
+      EPollSelectionKey key = keysByFd[fd];
+      if (key == null || !key.isValid()) {
+        continue;
+      }
+      int epollEvents = events.get(JAVA_INT_UNALIGNED, at + EPOLL_EVENT_EVENTS);
+      int ready = NativeSocketChannel.readyOps(epollEvents, key.currentInterestOps());
+      if (ready == 0) {
+        continue;
+      }
+      if (action != null) {
+        key.setReadyOps(ready);
+        action.accept(key);
+        ensureOpen();
+        count++;
+      } else if (selectedKeys.contains(key)) {
+        int old = key.readyOps();
+        if ((old | ready) != old) {
+          key.setReadyOps(old | ready);
+          count++;
+        }
+      } else {
+        key.setReadyOps(ready);
+        selectedKeys.add(key);
+        count++;
+      }
+    }
+    return count;
+  }
+
+  // -- wakeup and close ---------------------------------------------------------------------
+
+  @Override
+  public Selector wakeup() {
+    synchronized (wakeLock) {
+      if (!wakeupPending && !wakeFdClosed) {
+        MemorySegment one = MemorySegment.ofArray(new long[] {1});
+        LibC.write(CallState.heap(), wakeFd, one, 8);
+        wakeupPending = true;
+      }
+    }
+    return this;
+  }
+
+  private void clearWakeup() {
+    synchronized (wakeLock) {
+      if (wakeupPending && !wakeFdClosed) {
+        LibC.read(CallState.heap(), wakeFd, wakeValue, 8);
+        wakeupPending = false;
+      }
+    }
+  }
+
+  @Override
+  protected void implCloseSelector() throws IOException {
+    wakeup();
+    synchronized (this) {
+      synchronized (publicSelectedKeys) {
+        for (SelectionKey key : keys) {
+          key.cancel();
+        }
+        processCancelledKeys();
+        synchronized (wakeLock) {
+          CallState cs = CallState.heap();
+          LibC.close(cs, wakeFd);
+          LibC.close(cs, epfd);
+          wakeFdClosed = true;
+        }
+        arena.close();
+      }
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "EPollSelector[epfd=" + epfd + (isOpen() ? "" : ", closed") + "]";
+  }
+}

@@ -1,0 +1,114 @@
+package io.socketpair4j.internal.nio;
+
+import static io.socketpair4j.internal.linux.LinuxAbi.EPOLL_EVENT;
+import static io.socketpair4j.internal.linux.LinuxAbi.EPOLL_EVENT_DATA;
+import static io.socketpair4j.internal.linux.LinuxAbi.EPOLL_EVENT_EVENTS;
+import static io.socketpair4j.internal.linux.LinuxAbi.EPOLL_EVENT_SIZE;
+import static java.lang.foreign.ValueLayout.JAVA_INT_UNALIGNED;
+import static java.lang.foreign.ValueLayout.JAVA_LONG_UNALIGNED;
+
+import io.socketpair4j.internal.linux.CallState;
+import io.socketpair4j.internal.linux.Errno;
+import io.socketpair4j.internal.linux.LibC;
+import io.socketpair4j.internal.linux.LinuxConstants;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * Parks virtual threads until their descriptor is ready. One platform thread per direction waits in
+ * {@code epoll_wait} on descriptors armed with {@code EPOLLONESHOT}, and unparks the virtual thread
+ * waiting on each one that fires. (Two pollers, reads and writes, because a reader and a writer may
+ * wait on the same descriptor at once, and one epoll instance holds one registration per fd.)
+ *
+ * <p>At most one thread waits on a descriptor in one direction at a time: the channels' read and
+ * write locks, and the selector's own lock, see to that.
+ */
+final class Poller {
+  private static final int MAX_EVENTS = 256;
+
+  private static final class Reads {
+    static final Poller INSTANCE = new Poller("socketpair4j-read-poller", LinuxConstants.EPOLLIN);
+  }
+
+  private static final class Writes {
+    static final Poller INSTANCE = new Poller("socketpair4j-write-poller", LinuxConstants.EPOLLOUT);
+  }
+
+  static Poller reads() {
+    return Reads.INSTANCE;
+  }
+
+  static Poller writes() {
+    return Writes.INSTANCE;
+  }
+
+  private final int epfd;
+  private final int events;
+  private final ConcurrentHashMap<Integer, Thread> waiters = new ConcurrentHashMap<>();
+
+  private Poller(String name, int events) {
+    int fd = LibC.epoll_create1(CallState.heap(), LinuxConstants.EPOLL_CLOEXEC);
+    if (fd < 0) {
+      throw new UncheckedIOException(Errno.exception(-fd, "epoll_create1"));
+    }
+    this.epfd = fd;
+    this.events = events;
+    Thread.ofPlatform().name(name).daemon().start(this::run);
+  }
+
+  /**
+   * Parks the current (virtual) thread until {@code fd} is ready, it is unparked, or the time limit
+   * passes. Returns false only when the time limit passed.
+   */
+  boolean park(int fd, long timeoutNanos) throws IOException {
+    Thread thread = Thread.currentThread();
+    Integer key = fd;
+    waiters.put(key, thread);
+    try {
+      arm(fd);
+      if (timeoutNanos < 0) {
+        LockSupport.park(this);
+        return true;
+      }
+      long deadline = System.nanoTime() + timeoutNanos;
+      LockSupport.parkNanos(this, timeoutNanos);
+      return waiters.get(key) != thread || System.nanoTime() - deadline < 0;
+    } finally {
+      waiters.remove(key, thread);
+    }
+  }
+
+  private void arm(int fd) throws IOException {
+    MemorySegment event = MemorySegment.ofArray(new byte[16]);
+    event.set(JAVA_INT_UNALIGNED, EPOLL_EVENT_EVENTS, events | LinuxConstants.EPOLLONESHOT);
+    event.set(JAVA_LONG_UNALIGNED, EPOLL_EVENT_DATA, fd);
+    CallState cs = CallState.heap();
+    int r = LibC.epoll_ctl(cs, epfd, LinuxConstants.EPOLL_CTL_MOD, fd, event);
+    if (r == -Errno.ENOENT) {
+      r = LibC.epoll_ctl(cs, epfd, LinuxConstants.EPOLL_CTL_ADD, fd, event);
+    }
+    if (r < 0) {
+      throw Errno.exception(-r, "epoll_ctl");
+    }
+  }
+
+  private void run() {
+    Arena arena = Arena.ofAuto();
+    MemorySegment buffer = arena.allocate(EPOLL_EVENT, MAX_EVENTS);
+    CallState cs = CallState.allocate(arena);
+    for (; ; ) {
+      int n = LibC.epoll_wait(cs, epfd, buffer, MAX_EVENTS, -1);
+      for (int i = 0; i < n; i++) {
+        int fd = (int) buffer.get(JAVA_LONG_UNALIGNED, i * EPOLL_EVENT_SIZE + EPOLL_EVENT_DATA);
+        Thread thread = waiters.remove(fd);
+        if (thread != null) {
+          LockSupport.unpark(thread);
+        }
+      }
+    }
+  }
+}

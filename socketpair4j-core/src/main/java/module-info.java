@@ -1,0 +1,11 @@
+/**
+ * socketpair4j: connected pairs of UNIX-domain sockets as {@link java.nio.channels.SocketChannel}s.
+ *
+ * <p>{@link io.socketpair4j.UnixSocketPair} makes real kernel socket pairs through {@code
+ * java.lang.foreign} (no JNI, no native library shipped); its channels work with the epoll-based
+ * selector of {@link io.socketpair4j.UnixSelectorProvider}. The module needs native access: run
+ * with {@code --enable-native-access=io.socketpair4j} (or {@code ALL-UNNAMED} on the class path).
+ */
+module io.socketpair4j {
+  exports io.socketpair4j;
+}
