@@ -1,0 +1,153 @@
+package io.socketpair4j.example;
+
+import java.io.BufferedOutputStream;
+import java.io.FileDescriptor;
+import java.io.FileOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.util.Properties;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** The {@code socketpair-example} command. */
+@Command(
+    name = "socketpair-example",
+    mixinStandardHelpOptions = true,
+    versionProvider = SocketpairExample.Version.class,
+    sortOptions = false,
+    description = {
+      "The socketpair sample: client threads, each with its own socket pair, send their name;"
+          + " the main thread waits on the other ends of all pairs with one selector, prints"
+          + " each name it reads and echoes it back; then it tears down and prints SUCCESS."
+    },
+    exitCodeListHeading = "%nExit status:%n",
+    exitCodeList = {"0:SUCCESS", "1:FAILURE", "2:bad options"})
+public final class SocketpairExample implements Callable<Integer> {
+
+  @Option(
+      names = "--pairs",
+      paramLabel = "N",
+      defaultValue = "3",
+      description = "Number of socket pairs, one client each (default: ${DEFAULT-VALUE}).")
+  int pairs;
+
+  @Option(
+      names = "--repetitions",
+      paramLabel = "N",
+      defaultValue = "3",
+      description = "Round trips per client (default: ${DEFAULT-VALUE}).")
+  int repetitions;
+
+  @Option(
+      names = "--threads",
+      paramLabel = "KIND",
+      defaultValue = "platform",
+      description = "Client threads: platform or virtual (default: ${DEFAULT-VALUE}).")
+  String threads;
+
+  @Option(
+      names = "--quiet",
+      description =
+          "No per-message lines; print one summary line (round trips, seconds, round trips per"
+              + " second) before tearing-down.")
+  boolean quiet;
+
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  private PrintStream out = System.out;
+
+  @Override
+  public Integer call() {
+    EchoSample.Settings settings = new EchoSample.Settings(pairs, repetitions, threadKind(), quiet);
+    try {
+      new EchoSample(settings, out).run();
+      out.println("SUCCESS");
+      return 0;
+    } catch (Exception e) {
+      out.println("FAILURE");
+      out.flush();
+      PrintWriter err = spec.commandLine().getErr();
+      err.println("socketpair-example: " + e);
+      err.flush();
+      return 1;
+    }
+  }
+
+  private ThreadKind threadKind() {
+    return switch (threads) {
+      case "platform" -> ThreadKind.PLATFORM;
+      case "virtual" -> ThreadKind.VIRTUAL;
+      default ->
+          throw new CommandLine.ParameterException(
+              spec.commandLine(),
+              "Invalid value for option '--threads': expected platform or virtual but was '"
+                  + threads
+                  + "'");
+    };
+  }
+
+  private void validate() {
+    if (pairs < 1) {
+      throw new CommandLine.ParameterException(
+          spec.commandLine(), "Invalid value for option '--pairs': must be at least 1");
+    }
+    if (repetitions < 1) {
+      throw new CommandLine.ParameterException(
+          spec.commandLine(), "Invalid value for option '--repetitions': must be at least 1");
+    }
+    threadKind();
+  }
+
+  /**
+   * Runs the command with the given arguments, writing to {@code out} and {@code err}, and returns
+   * its exit status: 0 SUCCESS, 1 FAILURE, 2 bad options.
+   */
+  public static int run(String[] args, PrintStream out, PrintStream err) {
+    SocketpairExample command = new SocketpairExample();
+    command.out = out;
+    CommandLine cli = new CommandLine(command);
+    cli.setOut(new PrintWriter(out, true));
+    cli.setErr(new PrintWriter(err, true));
+    cli.setExecutionStrategy(
+        parsed -> {
+          command.validate();
+          return new CommandLine.RunLast().execute(parsed);
+        });
+    try {
+      return cli.execute(args);
+    } finally {
+      out.flush();
+      err.flush();
+    }
+  }
+
+  public static void main(String[] args) {
+    PrintStream out =
+        new PrintStream(
+            new BufferedOutputStream(new FileOutputStream(FileDescriptor.out), 1 << 16), false);
+    int status = run(args, out, System.err);
+    out.flush();
+    System.exit(status);
+  }
+
+  /** Reads the version that the build wrote into the jar. */
+  static final class Version implements CommandLine.IVersionProvider {
+    @Override
+    public String[] getVersion() throws IOException {
+      Properties properties = new Properties();
+      try (InputStream in = SocketpairExample.class.getResourceAsStream("version.properties")) {
+        if (in != null) {
+          properties.load(in);
+        }
+      }
+      return new String[] {
+        "socketpair-example " + properties.getProperty("version", "unknown"),
+        "Java " + Runtime.version() + " (" + System.getProperty("java.vm.name") + ")"
+      };
+    }
+  }
+}
