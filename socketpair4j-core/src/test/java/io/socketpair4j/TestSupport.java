@@ -1,0 +1,119 @@
+package io.socketpair4j;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.ReadableByteChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.function.BooleanSupplier;
+
+/** Helpers shared by the tests. */
+final class TestSupport {
+  private TestSupport() {}
+
+  /** A generous bound for things that should happen promptly; never a sleep. */
+  static final Duration PROMPTLY = Duration.ofSeconds(20);
+
+  static ByteBuffer ascii(String s) {
+    return ByteBuffer.wrap(s.getBytes(StandardCharsets.US_ASCII));
+  }
+
+  static String ascii(ByteBuffer flipped) {
+    byte[] bytes = new byte[flipped.remaining()];
+    flipped.get(bytes);
+    return new String(bytes, StandardCharsets.US_ASCII);
+  }
+
+  /** Reads exactly {@code n} bytes from a blocking channel. */
+  static byte[] readFully(ReadableByteChannel ch, int n) throws IOException {
+    ByteBuffer buf = ByteBuffer.allocate(n);
+    while (buf.hasRemaining()) {
+      if (ch.read(buf) < 0) {
+        throw new IOException("end of stream after " + buf.position() + " of " + n + " bytes");
+      }
+    }
+    return buf.array();
+  }
+
+  static byte[] pattern(int n, int seed) {
+    byte[] bytes = new byte[n];
+    for (int i = 0; i < n; i++) {
+      bytes[i] = (byte) (i * 31 + seed);
+    }
+    return bytes;
+  }
+
+  /** What /proc/self/fd/N links to, or null when N is not open. */
+  static String fdTarget(int fd) throws IOException {
+    try {
+      return Files.readSymbolicLink(Path.of("/proc/self/fd/" + fd)).toString();
+    } catch (NoSuchFileException e) {
+      return null;
+    }
+  }
+
+  static void assertIsOpenSocket(int fd) throws IOException {
+    assertThat(fdTarget(fd)).as("/proc/self/fd/%d", fd).startsWith("socket:[");
+  }
+
+  /**
+   * Spins (yielding) until the condition holds, failing after {@link #PROMPTLY}. For waiting on
+   * another thread's progress without sleeping.
+   */
+  static void await(String what, BooleanSupplier condition) {
+    long deadline = System.nanoTime() + PROMPTLY.toNanos();
+    while (!condition.getAsBoolean()) {
+      if (System.nanoTime() - deadline > 0) {
+        throw new AssertionError("timed out waiting until " + what);
+      }
+      Thread.yield();
+    }
+  }
+
+  /**
+   * Waits until {@code thread} is waiting for readiness: a platform thread inside {@code poll} or
+   * {@code epoll_wait}, a virtual thread parked by the poller. Only then does a test act on it.
+   */
+  static void awaitBlocked(Thread thread) {
+    await(thread.getName() + " is blocked", () -> isBlocked(thread));
+  }
+
+  private static boolean isBlocked(Thread thread) {
+    for (StackTraceElement f : thread.getStackTrace()) {
+      String c = f.getClassName();
+      String m = f.getMethodName();
+      if (c.endsWith(".LibC") && (m.equals("poll") || m.equals("epoll_wait"))) {
+        return true;
+      }
+      if (c.endsWith(".Poller") && m.equals("park")) {
+        return thread.getState() == Thread.State.WAITING
+            || thread.getState() == Thread.State.TIMED_WAITING;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * The number of sockets among the entries of /proc/self/fd. (Sockets only: other descriptors,
+   * such as the eventfds of threads that have ended, come and go independently of a test.)
+   */
+  static long openSocketCount() throws IOException {
+    try (var entries = Files.list(Path.of("/proc/self/fd"))) {
+      return entries
+          .filter(
+              p -> {
+                try {
+                  return Files.readSymbolicLink(p).toString().startsWith("socket:");
+                } catch (IOException e) {
+                  return false; // closed meanwhile, e.g. the listing's own descriptor
+                }
+              })
+          .count();
+    }
+  }
+}

@@ -1,0 +1,439 @@
+package io.socketpair4j;
+
+import static io.socketpair4j.TestSupport.ascii;
+import static io.socketpair4j.TestSupport.awaitBlocked;
+import static io.socketpair4j.TestSupport.pattern;
+import static io.socketpair4j.TestSupport.readFully;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatCode;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.net.StandardSocketOptions;
+import java.net.UnixDomainSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.AlreadyBoundException;
+import java.nio.channels.AlreadyConnectedException;
+import java.nio.channels.AsynchronousCloseException;
+import java.nio.channels.ClosedChannelException;
+import java.nio.channels.SocketChannel;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+@Timeout(60)
+class UnixSocketChannelTest {
+  private UnixSocketPair pair;
+  private UnixSocketChannel a;
+  private UnixSocketChannel b;
+
+  @BeforeEach
+  void open() throws IOException {
+    pair = UnixSocketPair.open();
+    a = pair.first();
+    b = pair.second();
+  }
+
+  @AfterEach
+  void close() throws IOException {
+    pair.close();
+  }
+
+  private static ByteBuffer buffer(boolean direct, int capacity) {
+    return direct ? ByteBuffer.allocateDirect(capacity) : ByteBuffer.allocate(capacity);
+  }
+
+  @ParameterizedTest(name = "direct={0}")
+  @ValueSource(booleans = {false, true})
+  @DisplayName("S11: bytes go both ways, unchanged")
+  void s11_bytesBothWays(boolean direct) throws IOException {
+    for (SocketChannel[] ends : new SocketChannel[][] {{a, b}, {b, a}}) {
+      ByteBuffer out = buffer(direct, 27);
+      out.put("Hello, socketpair(2) world!".getBytes()).flip();
+      assertThat(ends[0].write(out)).isEqualTo(27);
+      ByteBuffer in = buffer(direct, 32);
+      assertThat(ends[1].read(in)).isEqualTo(27);
+      assertThat(ascii(in.flip())).isEqualTo("Hello, socketpair(2) world!");
+    }
+  }
+
+  @Test
+  @DisplayName("S12: a stream has no message boundaries")
+  void s12_noMessageBoundaries() throws IOException {
+    a.write(ascii("hello"));
+    a.write(ascii("world"));
+    assertThat(new String(readFully(b, 10))).isEqualTo("helloworld");
+  }
+
+  @ParameterizedTest(name = "direct={0}")
+  @ValueSource(booleans = {false, true})
+  void bulkTransferKeepsOrderBothWays(boolean direct) throws Exception {
+    int size = 4 * 1024 * 1024; // far more than the socket buffers hold
+    byte[] ab = pattern(size, 1);
+    byte[] ba = pattern(size, 2);
+    try (var pool = Executors.newVirtualThreadPerTaskExecutor()) {
+      Future<?> writeA = pool.submit(() -> writeAll(a, ab, direct));
+      Future<?> writeB = pool.submit(() -> writeAll(b, ba, direct));
+      Future<byte[]> readB = pool.submit(() -> readFully(b, size));
+      Future<byte[]> readA = pool.submit(() -> readFully(a, size));
+      writeA.get();
+      writeB.get();
+      assertThat(readB.get()).isEqualTo(ab);
+      assertThat(readA.get()).isEqualTo(ba);
+    }
+  }
+
+  private static Void writeAll(SocketChannel ch, byte[] data, boolean direct) throws IOException {
+    ByteBuffer src = buffer(direct, data.length);
+    src.put(data).flip();
+    // a blocking write writes everything in one call
+    assertThat(ch.write(src)).isEqualTo(data.length);
+    assertThat(src.hasRemaining()).isFalse();
+    return null;
+  }
+
+  @Test
+  void scatteringAndGatheringWithDirectHeapAndMixedBuffers() throws IOException {
+    for (int variant = 0; variant < 3; variant++) {
+      boolean d0 = variant >= 1;
+      boolean d1 = variant == 2;
+      ByteBuffer[] srcs = {buffer(d0, 3), buffer(d1, 0), buffer(d1, 4), buffer(d0, 2)};
+      srcs[0].put("abc".getBytes()).flip();
+      srcs[2].put("defg".getBytes()).flip();
+      srcs[3].put("hi".getBytes()).flip();
+      assertThat(a.write(srcs, 0, 3)).as("gathering write of the first three").isEqualTo(7);
+      assertThat(srcs[3].remaining()).isEqualTo(2);
+
+      ByteBuffer[] dsts = {buffer(d1, 2), buffer(d0, 0), buffer(d0, 10)};
+      long n = 0;
+      while (n < 7) {
+        n += b.read(dsts);
+      }
+      assertThat(n).isEqualTo(7);
+      assertThat(ascii(dsts[0].flip()) + ascii(dsts[2].flip())).isEqualTo("abcdefg");
+    }
+  }
+
+  @Test
+  void vectoredIoChecksItsArguments() {
+    ByteBuffer[] bufs = {ByteBuffer.allocate(1)};
+    assertThatThrownBy(() -> a.read(bufs, 1, 1)).isInstanceOf(IndexOutOfBoundsException.class);
+    assertThatThrownBy(() -> a.write(bufs, -1, 1)).isInstanceOf(IndexOutOfBoundsException.class);
+    assertThatThrownBy(() -> a.write(bufs, 0, 2)).isInstanceOf(IndexOutOfBoundsException.class);
+    assertThatThrownBy(() -> a.write(new ByteBuffer[] {null}, 0, 1))
+        .isInstanceOf(NullPointerException.class);
+    assertThatThrownBy(() -> a.read((ByteBuffer) null)).isInstanceOf(NullPointerException.class);
+    assertThatThrownBy(() -> a.read(ByteBuffer.allocate(1).asReadOnlyBuffer()))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("Read-only");
+    assertThatThrownBy(() -> a.read(new ByteBuffer[] {ByteBuffer.allocate(1).asReadOnlyBuffer()}))
+        .isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @Test
+  void writesFromReadOnlyBuffers() throws IOException {
+    assertThat(a.write(ascii("ro").asReadOnlyBuffer())).isEqualTo(2);
+    ByteBuffer direct = ByteBuffer.allocateDirect(2).put("RO".getBytes()).flip();
+    assertThat(a.write(direct.asReadOnlyBuffer())).isEqualTo(2);
+    assertThat(new String(readFully(b, 4))).isEqualTo("roRO");
+  }
+
+  @Test
+  @DisplayName("S14: zero-length reads and writes return 0 and consume nothing")
+  void s14_zeroLength() throws IOException {
+    a.write(ascii("x"));
+    assertThat(b.read(ByteBuffer.allocate(0))).isZero();
+    assertThat(a.write(ByteBuffer.allocate(0))).isZero();
+    assertThat(new String(readFully(b, 1))).isEqualTo("x");
+  }
+
+  @Test
+  @DisplayName("S42: data queued before the peer closed is read, then end of stream")
+  void s42_queuedDataSurvivesPeerClose() throws IOException {
+    a.write(ascii("xx"));
+    a.close();
+    ByteBuffer in = ByteBuffer.allocate(16);
+    assertThat(b.read(in)).isEqualTo(2);
+    assertThat(b.read(in.clear())).isEqualTo(-1);
+    assertThat(b.read(in.clear())).isEqualTo(-1);
+  }
+
+  @Test
+  @DisplayName("S41/S45: a write after the peer closed throws IOException naming EPIPE, no SIGPIPE")
+  void s41_writeAfterPeerCloseIsEpipe() throws IOException {
+    b.close();
+    assertThatThrownBy(() -> a.write(ascii("x")))
+        .isInstanceOf(IOException.class)
+        .hasMessageContaining("Broken pipe (EPIPE)");
+    // the process is still alive (no SIGPIPE), and every later write fails the same way
+    assertThatThrownBy(() -> a.write(ascii("x"))).hasMessageContaining("EPIPE");
+  }
+
+  @Test
+  @DisplayName("S22: a non-blocking read with nothing queued returns 0")
+  void s22_nonBlockingReadOfEmptyQueue() throws IOException {
+    b.configureBlocking(false);
+    assertThat(b.isBlocking()).isFalse();
+    assertThat(b.read(ByteBuffer.allocate(1))).isZero();
+    assertThat(b.read(new ByteBuffer[] {ByteBuffer.allocate(1), ByteBuffer.allocateDirect(1)}))
+        .isZero();
+  }
+
+  @Test
+  @DisplayName("S23/S39: a non-blocking write into a full buffer returns 0")
+  void s23_nonBlockingWriteIntoFullBuffer() throws IOException {
+    a.configureBlocking(false);
+    ByteBuffer chunk = ByteBuffer.allocate(64 * 1024);
+    long total = 0;
+    int n;
+    while ((n = a.write(chunk.clear())) > 0) {
+      total += n;
+    }
+    assertThat(n).isZero();
+    assertThat(total).as("bytes one direction held").isPositive();
+    assertThat(a.write(ByteBuffer.wrap(new byte[1]))).isZero();
+    // the other direction is independent
+    assertThat(b.write(ascii("ok"))).isEqualTo(2);
+    assertThat(new String(readFully(a, 2))).isEqualTo("ok");
+  }
+
+  @Test
+  @DisplayName("S24: a blocking write into a full buffer waits until the reader frees space")
+  void s24_blockingWriteWaitsForSpace() throws Exception {
+    a.configureBlocking(false);
+    ByteBuffer chunk = ByteBuffer.allocate(64 * 1024);
+    long queued = 0;
+    int n;
+    while ((n = a.write(chunk.clear())) > 0) {
+      queued += n;
+    }
+    a.configureBlocking(true);
+    long expected = queued + 100_000;
+    Thread writer =
+        Thread.ofPlatform()
+            .name("writer")
+            .start(
+                () -> {
+                  try {
+                    a.write(ByteBuffer.allocate(100_000));
+                  } catch (IOException e) {
+                    throw new RuntimeException(e);
+                  }
+                });
+    awaitBlocked(writer);
+    readFully(b, (int) expected);
+    writer.join();
+  }
+
+  @Test
+  @DisplayName("S25: a blocking read waits until data arrives")
+  void s25_blockingReadWaitsForData() throws Exception {
+    CompletableFuture<String> read = new CompletableFuture<>();
+    Thread reader =
+        Thread.ofPlatform()
+            .name("reader")
+            .start(
+                () -> {
+                  try {
+                    read.complete(new String(readFully(b, 1)));
+                  } catch (Throwable t) {
+                    read.completeExceptionally(t);
+                  }
+                });
+    awaitBlocked(reader);
+    a.write(ascii("z"));
+    assertThat(read.get(20, TimeUnit.SECONDS)).isEqualTo("z");
+  }
+
+  @Test
+  @DisplayName("S49: shutdownOutput gives the peer EOF while the other direction keeps working")
+  void s49_shutdownOutput() throws IOException {
+    a.write(ascii("abc"));
+    assertThat(a.shutdownOutput()).isSameAs(a);
+    assertThat(a.shutdownOutput()).as("again").isSameAs(a);
+    assertThat(new String(readFully(b, 3))).isEqualTo("abc");
+    assertThat(b.read(ByteBuffer.allocate(1))).isEqualTo(-1);
+    assertThatThrownBy(() -> a.write(ascii("x"))).isInstanceOf(ClosedChannelException.class);
+    b.write(ascii("back"));
+    assertThat(new String(readFully(a, 4))).isEqualTo("back");
+  }
+
+  @Test
+  @DisplayName(
+      "S49: shutdownInput: queued data is still read, then end of stream; the peer gets EPIPE")
+  void s49_shutdownInput() throws IOException {
+    b.write(ascii("abc"));
+    a.shutdownInput();
+    assertThat(a.read(ByteBuffer.allocate(8))).isEqualTo(-1);
+    assertThatThrownBy(() -> b.write(ascii("x"))).hasMessageContaining("EPIPE");
+    a.write(ascii("still"));
+    assertThat(new String(readFully(b, 5))).isEqualTo("still");
+  }
+
+  @Test
+  void shutdownInputWakesABlockedReaderWithEndOfStream() throws Exception {
+    CompletableFuture<Integer> read = new CompletableFuture<>();
+    Thread reader =
+        Thread.ofVirtual()
+            .name("vreader")
+            .start(
+                () -> {
+                  try {
+                    read.complete(a.read(ByteBuffer.allocate(1)));
+                  } catch (Throwable t) {
+                    read.completeExceptionally(t);
+                  }
+                });
+    awaitBlocked(reader);
+    a.shutdownInput();
+    assertThat(read.get(20, TimeUnit.SECONDS)).isEqualTo(-1);
+  }
+
+  @ParameterizedTest(name = "virtual={0}")
+  @ValueSource(booleans = {false, true})
+  void closeWakesABlockedReaderWithAsynchronousCloseException(boolean virtual) throws Exception {
+    CompletableFuture<Integer> read = new CompletableFuture<>();
+    Runnable task =
+        () -> {
+          try {
+            read.complete(a.read(ByteBuffer.allocate(1)));
+          } catch (Throwable t) {
+            read.completeExceptionally(t);
+          }
+        };
+    Thread reader = virtual ? Thread.ofVirtual().start(task) : Thread.ofPlatform().start(task);
+    awaitBlocked(reader);
+    a.close();
+    assertThatThrownBy(() -> read.get(20, TimeUnit.SECONDS))
+        .isInstanceOf(ExecutionException.class)
+        .cause()
+        .isInstanceOf(AsynchronousCloseException.class);
+  }
+
+  @Test
+  @DisplayName(
+      "S47: close is idempotent; every operation after close throws ClosedChannelException")
+  void s47_operationsAfterClose() throws IOException {
+    a.close();
+    a.close();
+    assertThat(a.isOpen()).isFalse();
+    assertThat(a.isConnected()).isFalse();
+    assertThatThrownBy(() -> a.read(ByteBuffer.allocate(1)))
+        .isInstanceOf(ClosedChannelException.class);
+    assertThatThrownBy(() -> a.write(ascii("x"))).isInstanceOf(ClosedChannelException.class);
+    assertThatThrownBy(() -> a.read(new ByteBuffer[] {ByteBuffer.allocate(1)}))
+        .isInstanceOf(ClosedChannelException.class);
+    assertThatThrownBy(() -> a.write(new ByteBuffer[] {ascii("x")}))
+        .isInstanceOf(ClosedChannelException.class);
+    assertThatThrownBy(a::shutdownInput).isInstanceOf(ClosedChannelException.class);
+    assertThatThrownBy(a::shutdownOutput).isInstanceOf(ClosedChannelException.class);
+    assertThatThrownBy(a::getLocalAddress).isInstanceOf(ClosedChannelException.class);
+    assertThatThrownBy(a::getRemoteAddress).isInstanceOf(ClosedChannelException.class);
+    assertThatThrownBy(() -> a.getOption(StandardSocketOptions.SO_SNDBUF))
+        .isInstanceOf(ClosedChannelException.class);
+    assertThatThrownBy(() -> a.setOption(StandardSocketOptions.SO_SNDBUF, 4096))
+        .isInstanceOf(ClosedChannelException.class);
+    assertThatThrownBy(() -> a.configureBlocking(false)).isInstanceOf(ClosedChannelException.class);
+    assertThatThrownBy(a::finishConnect).isInstanceOf(ClosedChannelException.class);
+    assertThatThrownBy(() -> a.bind(null)).isInstanceOf(ClosedChannelException.class);
+    // the non-blocking path too
+    b.configureBlocking(false);
+    b.close();
+    assertThatThrownBy(() -> b.read(ByteBuffer.allocate(1)))
+        .isInstanceOf(ClosedChannelException.class);
+  }
+
+  @Test
+  void connectionStateOfAPair() throws IOException {
+    assertThat(a.isOpen()).isTrue();
+    assertThat(a.isConnected()).isTrue();
+    assertThat(a.isConnectionPending()).isFalse();
+    assertThat(a.finishConnect()).isTrue();
+    assertThat(a.isBlocking()).as("S1: ends start in blocking mode").isTrue();
+    assertThatThrownBy(() -> a.bind(null)).isInstanceOf(AlreadyBoundException.class);
+    assertThatThrownBy(() -> a.bind(UnixDomainSocketAddress.of("/tmp/x")))
+        .isInstanceOf(AlreadyBoundException.class);
+    assertThatThrownBy(() -> a.connect(UnixDomainSocketAddress.of("/tmp/x")))
+        .isInstanceOf(AlreadyConnectedException.class);
+    assertThatThrownBy(a::socket).isInstanceOf(UnsupportedOperationException.class);
+    assertThat(a.validOps())
+        .isEqualTo(
+            java.nio.channels.SelectionKey.OP_READ
+                | java.nio.channels.SelectionKey.OP_WRITE
+                | java.nio.channels.SelectionKey.OP_CONNECT);
+  }
+
+  @Test
+  @DisplayName("S10: both ends are unnamed")
+  void s10_unnamedAddresses() throws IOException {
+    assertThat(a.getLocalAddress()).isEqualTo(UnixDomainSocketAddress.of(""));
+    assertThat(a.getRemoteAddress()).isEqualTo(UnixDomainSocketAddress.of(""));
+    assertThat(b.getLocalAddress()).isEqualTo(UnixDomainSocketAddress.of(""));
+  }
+
+  @Test
+  @DisplayName("S39/S54: SO_SNDBUF and SO_RCVBUF read back what was set")
+  void s54_bufferSizes() throws IOException {
+    assertThat(a.supportedOptions())
+        .containsExactlyInAnyOrder(
+            StandardSocketOptions.SO_SNDBUF, StandardSocketOptions.SO_RCVBUF);
+    assertThat(a.getOption(StandardSocketOptions.SO_SNDBUF)).isPositive();
+    assertThat(a.setOption(StandardSocketOptions.SO_SNDBUF, 10_000)).isSameAs(a);
+    assertThat(a.getOption(StandardSocketOptions.SO_SNDBUF)).isEqualTo(10_000);
+    a.setOption(StandardSocketOptions.SO_RCVBUF, 20_000);
+    assertThat(a.getOption(StandardSocketOptions.SO_RCVBUF)).isEqualTo(20_000);
+  }
+
+  @Test
+  void badOptionsAreRejectedAsTheJdkDoes() {
+    assertThatThrownBy(() -> a.setOption(StandardSocketOptions.TCP_NODELAY, true))
+        .isInstanceOf(UnsupportedOperationException.class)
+        .hasMessageContaining("TCP_NODELAY");
+    assertThatThrownBy(() -> a.getOption(StandardSocketOptions.SO_KEEPALIVE))
+        .isInstanceOf(UnsupportedOperationException.class);
+    assertThatThrownBy(() -> a.setOption(StandardSocketOptions.SO_SNDBUF, -1))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> a.setOption(null, 1)).isInstanceOf(NullPointerException.class);
+    assertThatThrownBy(() -> a.getOption(null)).isInstanceOf(NullPointerException.class);
+  }
+
+  @Test
+  void fdIsAnOpenSocketUntilClosed() throws IOException {
+    int fdA = a.fd();
+    int fdB = b.fd();
+    assertThat(fdA).isNotEqualTo(fdB).isNotNegative();
+    TestSupport.assertIsOpenSocket(fdA);
+    TestSupport.assertIsOpenSocket(fdB);
+    String socketA = TestSupport.fdTarget(fdA);
+    pair.close();
+    // the numbers may already belong to something else opened meanwhile, but not to our sockets
+    assertThat(TestSupport.fdTarget(fdA)).isNotEqualTo(socketA);
+    assertThatCode(pair::close).as("closing the pair again").doesNotThrowAnyException();
+  }
+
+  @Test
+  void configureBlockingSwitchesModes() throws IOException {
+    assertThat(a.configureBlocking(false)).isSameAs(a);
+    assertThat(a.isBlocking()).isFalse();
+    assertThat(a.read(ByteBuffer.allocate(1))).isZero();
+    a.configureBlocking(true);
+    b.write(ascii("q"));
+    assertThat(new String(readFully(a, 1))).isEqualTo("q");
+  }
+
+  @Test
+  void toStringNamesTheDescriptor() throws IOException {
+    assertThat(a.toString()).contains("fd=" + a.fd());
+    a.close();
+    assertThat(a.toString()).contains("closed");
+  }
+}
