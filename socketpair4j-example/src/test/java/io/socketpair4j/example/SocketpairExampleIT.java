@@ -1,0 +1,58 @@
+package io.socketpair4j.example;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/** Runs the packaged executable jar as a separate process, as a user would. */
+class SocketpairExampleIT {
+  private record Result(int exit, List<String> out, String err) {}
+
+  private static Result runJar(String... args) throws Exception {
+    Path jar = Path.of(System.getProperty("example.jar", "target/socketpair-example.jar"));
+    assertThat(jar).exists();
+    String java = ProcessHandle.current().info().command().orElseThrow();
+    List<String> command = new ArrayList<>(List.of(java, "-jar", jar.toString()));
+    command.addAll(List.of(args));
+    Path errFile = Files.createTempFile("socketpair-example", ".err");
+    try {
+      Process p = new ProcessBuilder(command).redirectError(errFile.toFile()).start();
+      List<String> out =
+          new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).lines().toList();
+      assertThat(p.waitFor(120, TimeUnit.SECONDS)).isTrue();
+      return new Result(p.exitValue(), out, Files.readString(errFile));
+    } finally {
+      Files.deleteIfExists(errFile);
+    }
+  }
+
+  @Test
+  void defaultRun() throws Exception {
+    Result r = runJar();
+    assertThat(r.exit()).as(r.err()).isZero();
+    // The manifest enables native access: no warning about restricted methods.
+    assertThat(r.err()).isEmpty();
+    SampleOutput.assertSuccess(r.out(), 3, 3, false);
+  }
+
+  @Test
+  void quietVirtualRun() throws Exception {
+    Result r = runJar("--pairs", "50", "--repetitions", "20", "--threads", "virtual", "--quiet");
+    assertThat(r.exit()).as(r.err()).isZero();
+    SampleOutput.assertSuccess(r.out(), 50, 20, true);
+  }
+
+  @Test
+  void badOptionExits2WithUsage() throws Exception {
+    Result r = runJar("--pairs", "none");
+    assertThat(r.exit()).isEqualTo(2);
+    assertThat(r.err()).contains("Usage: socketpair-example");
+    assertThat(r.out()).isEmpty();
+  }
+}

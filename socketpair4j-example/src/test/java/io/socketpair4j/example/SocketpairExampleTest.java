@@ -1,0 +1,82 @@
+package io.socketpair4j.example;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+@Timeout(120)
+class SocketpairExampleTest {
+  private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+  private final ByteArrayOutputStream err = new ByteArrayOutputStream();
+
+  private int run(String... args) {
+    return SocketpairExample.run(
+        args,
+        new PrintStream(out, true, StandardCharsets.UTF_8),
+        new PrintStream(err, true, StandardCharsets.UTF_8));
+  }
+
+  private List<String> lines() {
+    return out.toString(StandardCharsets.UTF_8).lines().toList();
+  }
+
+  @Test
+  void defaultRunIsTheSeedSample() {
+    assertThat(run()).as(err.toString()).isZero();
+    SampleOutput.assertSuccess(lines(), 3, 3, false);
+    assertThat(lines()).hasSize(1 + 3 + 9 + 2);
+    assertThat(lines().subList(1, 4))
+        .allSatisfy(l -> assertThat(l).matches("(Alpha|Bravo|Charlie): socketpair: \\d+ <=> \\d+"));
+  }
+
+  @ParameterizedTest(name = "--threads {0}")
+  @ValueSource(strings = {"platform", "virtual"})
+  void quietRunPrintsOneSummaryLine(String threads) {
+    assertThat(run("--pairs", "50", "--repetitions", "20", "--threads", threads, "--quiet"))
+        .as(err.toString())
+        .isZero();
+    SampleOutput.assertSuccess(lines(), 50, 20, true);
+  }
+
+  @Test
+  void namesGoOnThroughTheNatoAlphabet() {
+    assertThat(run("--pairs", "28", "--repetitions", "1")).isZero();
+    SampleOutput.assertSuccess(lines(), 28, 1, false);
+    assertThat(lines().get(26)).startsWith("Zulu: ");
+    assertThat(lines().get(27)).startsWith("Alpha2: ");
+    assertThat(lines().get(28)).startsWith("Bravo2: ");
+  }
+
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
+        "--pairs=0",
+        "--pairs=x",
+        "--repetitions=0",
+        "--threads=green",
+        "--bogus",
+        "extra"
+      })
+  void badOptionsPrintUsageOnStderrAndExit2(String option) {
+    assertThat(run(option)).isEqualTo(2);
+    assertThat(err.toString()).contains("Usage: socketpair-example");
+    assertThat(out.toString()).isEmpty();
+  }
+
+  @Test
+  void helpAndVersion() {
+    assertThat(run("--help")).isZero();
+    assertThat(out.toString())
+        .contains("--pairs=N", "--repetitions=N", "--threads=KIND", "--quiet", "--version");
+    out.reset();
+    assertThat(run("--version")).isZero();
+    assertThat(out.toString()).startsWith("socketpair-example ");
+  }
+}
