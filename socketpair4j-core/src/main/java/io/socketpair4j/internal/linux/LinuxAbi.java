@@ -64,14 +64,16 @@ public final class LinuxAbi {
   public static final boolean EPOLL_EVENT_PACKED = isX86_64(System.getProperty("os.arch"));
 
   /** {@code struct epoll_event { uint32_t events; epoll_data_t data; }} for this architecture. */
-  public static final StructLayout EPOLL_EVENT =
-      EPOLL_EVENT_PACKED
-          ? MemoryLayout.structLayout(
-              JAVA_INT.withName("events"), JAVA_LONG.withByteAlignment(4).withName("data"))
-          : MemoryLayout.structLayout(
-              JAVA_INT.withName("events"),
-              MemoryLayout.paddingLayout(4),
-              JAVA_LONG.withName("data"));
+  public static final StructLayout EPOLL_EVENT = epollEvent(EPOLL_EVENT_PACKED);
+
+  /** The epoll_event layout: packed (x86_64, 12 bytes) or naturally aligned (16 bytes). */
+  static StructLayout epollEvent(boolean packed) {
+    return packed
+        ? MemoryLayout.structLayout(
+            JAVA_INT.withName("events"), JAVA_LONG.withByteAlignment(4).withName("data"))
+        : MemoryLayout.structLayout(
+            JAVA_INT.withName("events"), MemoryLayout.paddingLayout(4), JAVA_LONG.withName("data"));
+  }
 
   public static final long EPOLL_EVENT_SIZE = EPOLL_EVENT.byteSize();
   public static final long EPOLL_EVENT_EVENTS = 0;
