@@ -116,4 +116,18 @@ final class TestSupport {
           .count();
     }
   }
+
+  /**
+   * Writes to a non-blocking channel until a write returns 0 (its send buffer is full), and returns
+   * how many bytes are queued.
+   */
+  static long fill(java.nio.channels.WritableByteChannel nonBlocking) throws IOException {
+    ByteBuffer chunk = ByteBuffer.allocate(64 * 1024);
+    long queued = 0;
+    int n;
+    while ((n = nonBlocking.write(chunk.clear())) > 0) {
+      queued += n;
+    }
+    return queued;
+  }
 }

@@ -82,12 +82,7 @@ class UnixSelectorTest {
   void s33_writeReadinessFollowsSpace() throws IOException {
     a.configureBlocking(false);
     SelectionKey key = a.register(selector, OP_WRITE);
-    ByteBuffer chunk = ByteBuffer.allocate(64 * 1024);
-    long queued = 0;
-    int n;
-    while ((n = a.write(chunk.clear())) > 0) {
-      queued += n;
-    }
+    long queued = TestSupport.fill(a);
     assertThat(selector.selectNow()).isZero();
     TestSupport.readFully(b, (int) queued);
     assertThat(selector.select(20_000)).isEqualTo(1);
