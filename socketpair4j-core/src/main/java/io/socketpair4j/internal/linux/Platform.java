@@ -12,13 +12,10 @@ public final class Platform {
   private static final String UNSUPPORTED_REASON = probe();
 
   private static String probe() {
-    String os = System.getProperty("os.name", "");
-    String arch = System.getProperty("os.arch", "");
-    if (!os.equals("Linux")) {
-      return "native socket pairs need Linux; this is " + os + " (use SocketPair for JDK channels)";
-    }
-    if (!LinuxAbi.isX86_64(arch) && !LinuxAbi.isAarch64(arch)) {
-      return "native socket pairs support Linux on x86_64 and aarch64; this is " + arch;
+    String reason =
+        platformReason(System.getProperty("os.name", ""), System.getProperty("os.arch", ""));
+    if (reason != null) {
+      return reason;
     }
     try {
       LibC.load();
@@ -32,6 +29,17 @@ public final class Platform {
       }
       return "the C library could not be bound through java.lang.foreign: " + cause;
     }
+  }
+
+  /** Why native pairs cannot work on this operating system and architecture, or null. */
+  static String platformReason(String os, String arch) {
+    if (!os.equals("Linux")) {
+      return "native socket pairs need Linux; this is " + os;
+    }
+    if (!LinuxAbi.isX86_64(arch) && !LinuxAbi.isAarch64(arch)) {
+      return "native socket pairs support Linux on x86_64 and aarch64; this is " + arch;
+    }
+    return null;
   }
 
   private static String nativeAccessDenied(IllegalCallerException e) {
