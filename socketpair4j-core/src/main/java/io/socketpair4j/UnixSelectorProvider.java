@@ -16,8 +16,7 @@ import java.nio.channels.spi.SelectorProvider;
  *
  * <p>A selector accepts only channels of its own provider, so channels of this provider cannot be
  * registered with a selector of the JDK's default provider, nor JDK channels with this provider's
- * selector (that throws {@link java.nio.channels.IllegalSelectorException}). Use {@code SocketPair}
- * when pairs must share a selector with other JDK channels.
+ * selector (that throws {@link java.nio.channels.IllegalSelectorException}).
  *
  * <p>This provider makes selectors only. Socket channels come in pairs from {@link
  * UnixSocketPair#open()}; datagram channels, server-socket channels and pipes are not offered, and
