@@ -70,6 +70,30 @@ class UnixSocketPairTest {
   }
 
   @Test
+  void unreachableEndsAreClosedByTheCleaner() throws IOException {
+    int[] fds = openAndDrop();
+    String first = TestSupport.fdTarget(fds[0]);
+    String second = TestSupport.fdTarget(fds[1]);
+    TestSupport.await(
+        "the dropped pair's descriptors are closed",
+        () -> {
+          System.gc();
+          try {
+            return !first.equals(TestSupport.fdTarget(fds[0]))
+                && !second.equals(TestSupport.fdTarget(fds[1]));
+          } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+          }
+        });
+  }
+
+  private static int[] openAndDrop() throws IOException {
+    UnixSocketPair pair = UnixSocketPair.open();
+    TestSupport.assertIsOpenSocket(pair.first().fd());
+    return new int[] {pair.first().fd(), pair.second().fd()};
+  }
+
+  @Test
   void channelsBelongToTheUnixSelectorProvider() throws IOException {
     try (UnixSocketPair pair = UnixSocketPair.open()) {
       assertThat(pair.first().provider()).isSameAs(UnixSelectorProvider.provider());

@@ -10,6 +10,7 @@ import io.socketpair4j.internal.linux.LibC;
 import io.socketpair4j.internal.linux.LinuxConstants;
 import java.io.IOException;
 import java.lang.foreign.MemorySegment;
+import java.lang.ref.Cleaner;
 import java.lang.ref.Reference;
 import java.net.Socket;
 import java.net.SocketAddress;
@@ -41,6 +42,7 @@ public final class NativeSocketChannel extends UnixSocketChannel {
       Set.of(StandardSocketOptions.SO_SNDBUF, StandardSocketOptions.SO_RCVBUF);
 
   private final FdHandle handle;
+  private final Cleaner.Cleanable cleanable; // closes the descriptor if the channel is dropped
   private final int fd;
   private final ReentrantLock readLock = new ReentrantLock();
   private final ReentrantLock writeLock = new ReentrantLock();
@@ -65,6 +67,8 @@ public final class NativeSocketChannel extends UnixSocketChannel {
     super(provider);
     this.fd = fd;
     this.handle = new FdHandle(fd);
+    FdHandle h = handle; // the cleaning action must not refer to the channel
+    this.cleanable = Resources.CLEANER.register(this, h::close);
   }
 
   @Override
@@ -396,7 +400,9 @@ public final class NativeSocketChannel extends UnixSocketChannel {
 
   @Override
   protected void implCloseSelectableChannel() {
-    if (handle.close()) {
+    boolean closedNow = handle.close();
+    cleanable.clean(); // nothing left for the cleaner to do
+    if (closedNow) {
       wake(reader);
       wake(writer);
     }
