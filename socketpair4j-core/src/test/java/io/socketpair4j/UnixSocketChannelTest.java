@@ -15,6 +15,7 @@ import java.nio.ByteBuffer;
 import java.nio.channels.AlreadyBoundException;
 import java.nio.channels.AlreadyConnectedException;
 import java.nio.channels.AsynchronousCloseException;
+import java.nio.channels.ClosedByInterruptException;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.SocketChannel;
 import java.util.concurrent.CompletableFuture;
@@ -306,6 +307,41 @@ class UnixSocketChannelTest {
         .isInstanceOf(ExecutionException.class)
         .cause()
         .isInstanceOf(AsynchronousCloseException.class);
+  }
+
+  @ParameterizedTest(name = "virtual={0}")
+  @ValueSource(booleans = {false, true})
+  void interruptingABlockedReaderClosesTheChannelAndKeepsTheStatus(boolean virtual)
+      throws Exception {
+    CompletableFuture<Boolean> statusAfter = new CompletableFuture<>();
+    Runnable task =
+        () -> {
+          try {
+            a.read(ByteBuffer.allocate(1));
+            statusAfter.completeExceptionally(new AssertionError("read returned"));
+          } catch (ClosedByInterruptException e) {
+            statusAfter.complete(Thread.currentThread().isInterrupted());
+          } catch (Throwable t) {
+            statusAfter.completeExceptionally(t);
+          }
+        };
+    Thread reader = virtual ? Thread.ofVirtual().start(task) : Thread.ofPlatform().start(task);
+    awaitBlocked(reader);
+    reader.interrupt();
+    assertThat(statusAfter.get(20, TimeUnit.SECONDS)).as("interrupt status kept").isTrue();
+    assertThat(a.isOpen()).isFalse();
+  }
+
+  @Test
+  void ioStartedWithTheInterruptStatusSetClosesTheChannel() {
+    Thread.currentThread().interrupt();
+    try {
+      assertThatThrownBy(() -> a.write(ascii("x"))).isInstanceOf(ClosedByInterruptException.class);
+      assertThat(Thread.currentThread().isInterrupted()).isTrue();
+      assertThat(a.isOpen()).isFalse();
+    } finally {
+      Thread.interrupted();
+    }
   }
 
   @Test
