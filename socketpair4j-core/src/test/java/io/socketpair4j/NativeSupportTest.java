@@ -3,24 +3,12 @@ package io.socketpair4j;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 class NativeSupportTest {
 
   private static String runProbe(String... jvmOptions) throws Exception {
-    String java = ProcessHandle.current().info().command().orElseThrow();
-    List<String> command = new java.util.ArrayList<>(List.of(java));
-    command.addAll(List.of(jvmOptions));
-    command.addAll(
-        List.of("-cp", System.getProperty("java.class.path"), NativeAccessProbe.class.getName()));
-    Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-    String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
-    assertThat(p.exitValue()).as(output).isZero();
-    return output;
+    return ChildJvm.run(NativeAccessProbe.class, 0, jvmOptions);
   }
 
   @Test

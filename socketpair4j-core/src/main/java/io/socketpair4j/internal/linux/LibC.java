@@ -37,6 +37,10 @@ public final class LibC {
       critical("recv", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT));
   private static final MethodHandle SEND =
       critical("send", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT));
+  private static final MethodHandle RECV_NATIVE =
+      critical("recv", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, JAVA_LONG, JAVA_LONG, JAVA_INT));
+  private static final MethodHandle SEND_NATIVE =
+      critical("send", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, JAVA_LONG, JAVA_LONG, JAVA_INT));
   private static final MethodHandle RECVMSG =
       critical("recvmsg", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_INT));
   private static final MethodHandle SENDMSG =
@@ -136,6 +140,30 @@ public final class LibC {
   public static long send(CallState cs, int fd, MemorySegment buf, long len, int flags) {
     try {
       return result((long) SEND.invokeExact(cs.segment(), fd, buf, len, flags), cs);
+    } catch (Throwable t) {
+      throw unexpected(t);
+    }
+  }
+
+  /**
+   * {@code recv} into native memory at {@code address}, which the caller keeps alive (a direct
+   * buffer it holds reachable). Passing a raw address, rather than a segment, makes no garbage.
+   */
+  public static long recv(CallState cs, int fd, long address, long len, int flags) {
+    try {
+      return result((long) RECV_NATIVE.invokeExact(cs.segment(), fd, address, len, flags), cs);
+    } catch (Throwable t) {
+      throw unexpected(t);
+    }
+  }
+
+  /**
+   * {@code send} from native memory at {@code address}; see {@link #recv(CallState, int, long,
+   * long, int)}.
+   */
+  public static long send(CallState cs, int fd, long address, long len, int flags) {
+    try {
+      return result((long) SEND_NATIVE.invokeExact(cs.segment(), fd, address, len, flags), cs);
     } catch (Throwable t) {
       throw unexpected(t);
     }

@@ -61,6 +61,8 @@ public final class NativeSocketChannel extends UnixSocketChannel {
   // scatter/gather descriptions, made on first use; guarded by readLock / writeLock
   private IoVectors readVectors;
   private IoVectors writeVectors;
+  private final DirectAddress readAddress = new DirectAddress(); // guarded by readLock
+  private final DirectAddress writeAddress = new DirectAddress(); // guarded by writeLock
 
   /** Wraps {@code fd}, a connected stream socket, which this channel now owns. */
   public NativeSocketChannel(SelectorProvider provider, int fd) {
@@ -175,8 +177,14 @@ public final class NativeSocketChannel extends UnixSocketChannel {
 
   private long recv(ByteBuffer dst) {
     int position = dst.position();
-    long n =
-        LibC.recv(readState, fd, MemorySegment.ofBuffer(dst), dst.limit() - position, MSG_DONTWAIT);
+    int len = dst.limit() - position;
+    long n;
+    if (dst.isDirect()) {
+      n = LibC.recv(readState, fd, readAddress.of(dst), len, MSG_DONTWAIT);
+      Reference.reachabilityFence(dst);
+    } else {
+      n = LibC.recv(readState, fd, MemorySegment.ofBuffer(dst), len, MSG_DONTWAIT);
+    }
     if (n > 0) {
       dst.position(position + (int) n);
     }
@@ -309,13 +317,15 @@ public final class NativeSocketChannel extends UnixSocketChannel {
 
   private long send(ByteBuffer src) {
     int position = src.position();
-    long n =
-        LibC.send(
-            writeState,
-            fd,
-            MemorySegment.ofBuffer(src),
-            src.limit() - position,
-            MSG_DONTWAIT | MSG_NOSIGNAL);
+    int len = src.limit() - position;
+    int flags = MSG_DONTWAIT | MSG_NOSIGNAL;
+    long n;
+    if (src.isDirect()) {
+      n = LibC.send(writeState, fd, writeAddress.of(src), len, flags);
+      Reference.reachabilityFence(src);
+    } else {
+      n = LibC.send(writeState, fd, MemorySegment.ofBuffer(src), len, flags);
+    }
     if (n > 0) {
       src.position(position + (int) n);
     }

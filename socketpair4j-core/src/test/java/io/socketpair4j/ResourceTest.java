@@ -1,0 +1,91 @@
+package io.socketpair4j;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/** Descriptors and memory: nothing leaks, and running out of descriptors fails clearly. */
+class ResourceTest {
+
+  @Test
+  @DisplayName("S7: when the descriptor limit is reached, open() names EMFILE and leaks nothing")
+  void s7_exhaustedDescriptorTable() throws Exception {
+    String output =
+        ChildJvm.run(FdExhaustionProbe.class, 256, "--enable-native-access=ALL-UNNAMED");
+    assertThat(output)
+        .contains("exhausted: java.io.IOException: socketpair: Too many open files (EMFILE)")
+        .contains("one free: java.io.IOException: socketpair: Too many open files (EMFILE)")
+        .containsPattern("pairs opened=\\d{2,}");
+  }
+
+  @Test
+  void aMillionOpenCloseCyclesLeaveTheDescriptorTableAsItWas() throws IOException {
+    long before = descriptorCount();
+    long sockets = TestSupport.openSocketCount();
+    for (int i = 0; i < 1_000_000; i++) {
+      UnixSocketPair.open().close();
+    }
+    assertThat(descriptorCount()).isEqualTo(before);
+    assertThat(TestSupport.openSocketCount()).isEqualTo(sockets);
+  }
+
+  /**
+   * Entries of /proc/self/fd, not counting eventfds: those belong to the waiters of threads, and a
+   * cleaner closes them whenever an earlier test's threads are collected.
+   */
+  private static long descriptorCount() throws IOException {
+    try (var entries = Files.list(Path.of("/proc/self/fd"))) {
+      return entries
+          .filter(
+              p -> {
+                try {
+                  return !Files.readSymbolicLink(p).toString().equals("anon_inode:[eventfd]");
+                } catch (IOException e) {
+                  return false; // the listing's own descriptor, closed meanwhile
+                }
+              })
+          .count();
+    }
+  }
+
+  @ParameterizedTest(name = "direct={0} blocking={1}")
+  @CsvSource({"false,true", "false,false", "true,true", "true,false"})
+  void readsAndWritesMakeNoGarbageInSteadyState(boolean direct, boolean blocking)
+      throws IOException {
+    var threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+    ByteBuffer out = direct ? ByteBuffer.allocateDirect(8) : ByteBuffer.allocate(8);
+    ByteBuffer in = direct ? ByteBuffer.allocateDirect(8) : ByteBuffer.allocate(8);
+    try (UnixSocketPair pair = UnixSocketPair.open()) {
+      pair.first().configureBlocking(blocking);
+      pair.second().configureBlocking(blocking);
+      int calls = 2 * 20_000;
+      double perCall = Double.MAX_VALUE;
+      int goodRounds = 0;
+      // Rounds until three in a row are below the bound (the JIT needs a few to settle).
+      for (int round = 0; round < 60 && goodRounds < 3; round++) {
+        long before = threads.getCurrentThreadAllocatedBytes();
+        for (int i = 0; i < calls / 2; i++) {
+          out.clear().putLong(0, i);
+          // (Plain checks: an assertion library allocates.)
+          if (pair.first().write(out) != 8 || pair.second().read(in.clear()) != 8) {
+            throw new AssertionError("short write or read");
+          }
+          if (in.getLong(0) != i) {
+            throw new AssertionError("read " + in.getLong(0) + ", expected " + i);
+          }
+        }
+        perCall = (threads.getCurrentThreadAllocatedBytes() - before) / (double) calls;
+        goodRounds = perCall < 64 ? goodRounds + 1 : 0;
+      }
+      assertThat(perCall).as("bytes allocated per read or write").isLessThan(64);
+    }
+  }
+}
