@@ -32,12 +32,17 @@ final class TestSupport {
   /** Reads exactly {@code n} bytes from a blocking channel. */
   static byte[] readFully(ReadableByteChannel ch, int n) throws IOException {
     ByteBuffer buf = ByteBuffer.allocate(n);
+    readInto(ch, buf);
+    return buf.array();
+  }
+
+  /** Reads from a blocking channel until {@code buf} is full. */
+  static void readInto(ReadableByteChannel ch, ByteBuffer buf) throws IOException {
     while (buf.hasRemaining()) {
       if (ch.read(buf) < 0) {
-        throw new IOException("end of stream after " + buf.position() + " of " + n + " bytes");
+        throw new IOException("end of stream after " + buf.position() + " bytes");
       }
     }
-    return buf.array();
   }
 
   static byte[] pattern(int n, int seed) {

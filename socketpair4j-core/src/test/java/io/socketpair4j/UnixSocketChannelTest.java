@@ -14,12 +14,9 @@ import java.net.UnixDomainSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.AlreadyBoundException;
 import java.nio.channels.AlreadyConnectedException;
-import java.nio.channels.AsynchronousCloseException;
-import java.nio.channels.ClosedByInterruptException;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.SocketChannel;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
@@ -267,81 +264,6 @@ class UnixSocketChannelTest {
     assertThatThrownBy(() -> b.write(ascii("x"))).hasMessageContaining("EPIPE");
     a.write(ascii("still"));
     assertThat(new String(readFully(b, 5))).isEqualTo("still");
-  }
-
-  @Test
-  void shutdownInputWakesABlockedReaderWithEndOfStream() throws Exception {
-    CompletableFuture<Integer> read = new CompletableFuture<>();
-    Thread reader =
-        Thread.ofVirtual()
-            .name("vreader")
-            .start(
-                () -> {
-                  try {
-                    read.complete(a.read(ByteBuffer.allocate(1)));
-                  } catch (Throwable t) {
-                    read.completeExceptionally(t);
-                  }
-                });
-    awaitBlocked(reader);
-    a.shutdownInput();
-    assertThat(read.get(20, TimeUnit.SECONDS)).isEqualTo(-1);
-  }
-
-  @ParameterizedTest(name = "virtual={0}")
-  @ValueSource(booleans = {false, true})
-  void closeWakesABlockedReaderWithAsynchronousCloseException(boolean virtual) throws Exception {
-    CompletableFuture<Integer> read = new CompletableFuture<>();
-    Runnable task =
-        () -> {
-          try {
-            read.complete(a.read(ByteBuffer.allocate(1)));
-          } catch (Throwable t) {
-            read.completeExceptionally(t);
-          }
-        };
-    Thread reader = virtual ? Thread.ofVirtual().start(task) : Thread.ofPlatform().start(task);
-    awaitBlocked(reader);
-    a.close();
-    assertThatThrownBy(() -> read.get(20, TimeUnit.SECONDS))
-        .isInstanceOf(ExecutionException.class)
-        .cause()
-        .isInstanceOf(AsynchronousCloseException.class);
-  }
-
-  @ParameterizedTest(name = "virtual={0}")
-  @ValueSource(booleans = {false, true})
-  void interruptingABlockedReaderClosesTheChannelAndKeepsTheStatus(boolean virtual)
-      throws Exception {
-    CompletableFuture<Boolean> statusAfter = new CompletableFuture<>();
-    Runnable task =
-        () -> {
-          try {
-            a.read(ByteBuffer.allocate(1));
-            statusAfter.completeExceptionally(new AssertionError("read returned"));
-          } catch (ClosedByInterruptException e) {
-            statusAfter.complete(Thread.currentThread().isInterrupted());
-          } catch (Throwable t) {
-            statusAfter.completeExceptionally(t);
-          }
-        };
-    Thread reader = virtual ? Thread.ofVirtual().start(task) : Thread.ofPlatform().start(task);
-    awaitBlocked(reader);
-    reader.interrupt();
-    assertThat(statusAfter.get(20, TimeUnit.SECONDS)).as("interrupt status kept").isTrue();
-    assertThat(a.isOpen()).isFalse();
-  }
-
-  @Test
-  void ioStartedWithTheInterruptStatusSetClosesTheChannel() {
-    Thread.currentThread().interrupt();
-    try {
-      assertThatThrownBy(() -> a.write(ascii("x"))).isInstanceOf(ClosedByInterruptException.class);
-      assertThat(Thread.currentThread().isInterrupted()).isTrue();
-      assertThat(a.isOpen()).isFalse();
-    } finally {
-      Thread.interrupted();
-    }
   }
 
   @Test

@@ -1,0 +1,293 @@
+package io.socketpair4j;
+
+import static io.socketpair4j.TestSupport.PROMPTLY;
+import static io.socketpair4j.TestSupport.awaitBlocked;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.AsynchronousCloseException;
+import java.nio.channels.ClosedByInterruptException;
+import java.nio.channels.ClosedChannelException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/**
+ * The {@link java.nio.channels.InterruptibleChannel} contract, for threads blocked in reads and in
+ * writes, on platform and on virtual threads: asynchronous close, interrupt, shutdown and the
+ * peer's close each end the blocked call promptly, with the outcome the JDK's own channels give.
+ */
+@Timeout(60)
+class CloseAndInterruptTest {
+  /** A blocking operation on end {@code a} of a pair, set up so that it waits. */
+  enum Op {
+    READ,
+    WRITE
+  }
+
+  private UnixSocketPair pair;
+  private UnixSocketChannel a;
+  private UnixSocketChannel b;
+
+  @BeforeEach
+  void open() throws IOException {
+    pair = UnixSocketPair.open();
+    a = pair.first();
+    b = pair.second();
+  }
+
+  @AfterEach
+  void close() throws IOException {
+    pair.close();
+  }
+
+  /** Makes {@code op} on {@code a} block: nothing to read, or a full send buffer. */
+  private void prepare(Op op) throws IOException {
+    if (op == Op.WRITE) {
+      a.configureBlocking(false);
+      TestSupport.fill(a);
+      a.configureBlocking(true);
+    }
+  }
+
+  private long perform(Op op) throws IOException {
+    return op == Op.READ ? a.read(ByteBuffer.allocate(16)) : a.write(ByteBuffer.allocate(100_000));
+  }
+
+  /** Starts {@code op} on a new thread; the future completes with its result or its exception. */
+  private Thread start(Op op, boolean virtual, CompletableFuture<Long> outcome) {
+    Runnable task =
+        () -> {
+          try {
+            outcome.complete(perform(op));
+          } catch (Throwable t) {
+            outcome.completeExceptionally(t);
+          }
+        };
+    return virtual ? Thread.ofVirtual().start(task) : Thread.ofPlatform().start(task);
+  }
+
+  private static Throwable failureOf(CompletableFuture<Long> outcome) throws Exception {
+    try {
+      long result = outcome.get(PROMPTLY.toSeconds(), TimeUnit.SECONDS);
+      throw new AssertionError("the operation returned " + result + " instead of failing");
+    } catch (java.util.concurrent.ExecutionException e) {
+      return e.getCause();
+    }
+  }
+
+  @ParameterizedTest(name = "{0} virtual={1}")
+  @CsvSource({"READ,false", "READ,true", "WRITE,false", "WRITE,true"})
+  @DisplayName(
+      "S58: closing the channel wakes a thread blocked on it with AsynchronousCloseException")
+  void s58_closeWakesABlockedThread(Op op, boolean virtual) throws Exception {
+    prepare(op);
+    CompletableFuture<Long> outcome = new CompletableFuture<>();
+    Thread thread = start(op, virtual, outcome);
+    awaitBlocked(thread);
+    a.close();
+    assertThat(failureOf(outcome)).isExactlyInstanceOf(AsynchronousCloseException.class);
+  }
+
+  @ParameterizedTest(name = "{0} virtual={1}")
+  @CsvSource({"READ,false", "READ,true", "WRITE,false", "WRITE,true"})
+  void interruptingABlockedThreadClosesTheChannelAndKeepsTheStatus(Op op, boolean virtual)
+      throws Exception {
+    prepare(op);
+    CompletableFuture<Long> outcome = new CompletableFuture<>();
+    CompletableFuture<Boolean> statusAfter = new CompletableFuture<>();
+    Runnable task =
+        () -> {
+          try {
+            outcome.complete(perform(op));
+          } catch (Throwable t) {
+            outcome.completeExceptionally(t);
+          }
+          statusAfter.complete(Thread.currentThread().isInterrupted());
+        };
+    Thread thread = virtual ? Thread.ofVirtual().start(task) : Thread.ofPlatform().start(task);
+    awaitBlocked(thread);
+    thread.interrupt();
+    assertThat(failureOf(outcome)).isExactlyInstanceOf(ClosedByInterruptException.class);
+    assertThat(statusAfter.get(PROMPTLY.toSeconds(), TimeUnit.SECONDS))
+        .as("interrupt status kept")
+        .isTrue();
+    assertThat(a.isOpen()).isFalse();
+  }
+
+  @ParameterizedTest(name = "{0} virtual={1}")
+  @CsvSource({"READ,false", "READ,true", "WRITE,false", "WRITE,true"})
+  void ioStartedWithTheInterruptStatusSetClosesTheChannel(Op op, boolean virtual) throws Exception {
+    CompletableFuture<Long> outcome = new CompletableFuture<>();
+    CompletableFuture<Boolean> statusAfter = new CompletableFuture<>();
+    Runnable task =
+        () -> {
+          Thread.currentThread().interrupt();
+          try {
+            outcome.complete(perform(op));
+          } catch (Throwable t) {
+            outcome.completeExceptionally(t);
+          }
+          statusAfter.complete(Thread.currentThread().isInterrupted());
+        };
+    Thread thread = virtual ? Thread.ofVirtual().start(task) : Thread.ofPlatform().start(task);
+    thread.join(PROMPTLY);
+    assertThat(failureOf(outcome)).isExactlyInstanceOf(ClosedByInterruptException.class);
+    assertThat(statusAfter.getNow(false)).as("interrupt status kept").isTrue();
+    assertThat(a.isOpen()).isFalse();
+  }
+
+  @ParameterizedTest(name = "virtual={0}")
+  @CsvSource({"false", "true"})
+  @DisplayName("S46: a reader blocked when the peer closes gets end of stream (-1)")
+  void s46_peerCloseEndsABlockedReadWithEndOfStream(boolean virtual) throws Exception {
+    CompletableFuture<Long> outcome = new CompletableFuture<>();
+    Thread thread = start(Op.READ, virtual, outcome);
+    awaitBlocked(thread);
+    b.close();
+    assertThat(outcome.get(PROMPTLY.toSeconds(), TimeUnit.SECONDS)).isEqualTo(-1);
+    assertThat(a.isOpen()).isTrue();
+  }
+
+  @ParameterizedTest(name = "virtual={0}")
+  @CsvSource({"false", "true"})
+  @DisplayName("S46: a writer blocked when the peer closes gets an IOException naming EPIPE")
+  void s46_peerCloseFailsABlockedWriteWithEpipe(boolean virtual) throws Exception {
+    prepare(Op.WRITE);
+    CompletableFuture<Long> outcome = new CompletableFuture<>();
+    Thread thread = start(Op.WRITE, virtual, outcome);
+    awaitBlocked(thread);
+    b.close();
+    assertThat(failureOf(outcome))
+        .isInstanceOf(IOException.class)
+        .hasMessage("write: Broken pipe (EPIPE)");
+    assertThat(a.isOpen()).isTrue();
+  }
+
+  @ParameterizedTest(name = "virtual={0}")
+  @CsvSource({"false", "true"})
+  void shutdownInputWakesABlockedReaderWithEndOfStream(boolean virtual) throws Exception {
+    CompletableFuture<Long> outcome = new CompletableFuture<>();
+    Thread thread = start(Op.READ, virtual, outcome);
+    awaitBlocked(thread);
+    a.shutdownInput();
+    assertThat(outcome.get(PROMPTLY.toSeconds(), TimeUnit.SECONDS)).isEqualTo(-1);
+  }
+
+  @ParameterizedTest(name = "virtual={0}")
+  @CsvSource({"false", "true"})
+  void shutdownOutputWakesABlockedWriterWithAsynchronousCloseException(boolean virtual)
+      throws Exception {
+    prepare(Op.WRITE);
+    CompletableFuture<Long> outcome = new CompletableFuture<>();
+    Thread thread = start(Op.WRITE, virtual, outcome);
+    awaitBlocked(thread);
+    a.shutdownOutput();
+    // AsynchronousCloseException: "another thread closes ... the part of the channel upon which
+    // it is blocked". The channel itself stays open.
+    assertThat(failureOf(outcome)).isExactlyInstanceOf(AsynchronousCloseException.class);
+    assertThat(a.isOpen()).isTrue();
+    assertThat(b.read(ByteBuffer.allocate(16))).isPositive();
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @CsvSource({"READ", "WRITE"})
+  void anOperationAfterCloseThrowsClosedChannelException(Op op) throws Exception {
+    prepare(op);
+    a.close();
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> perform(op))
+        .isExactlyInstanceOf(ClosedChannelException.class);
+  }
+
+  /**
+   * The descriptor-reuse race: a thread blocked in read is woken by close while other threads keep
+   * opening pairs, which get the freed numbers at once. If the woken read retried on its old
+   * number, it would read (steal) bytes meant for another pair; if close freed the number while the
+   * read was still in its system call, the same. Neither may ever happen.
+   */
+  @Test
+  void closeDuringABlockedReadNeverLetsItReachAReusedDescriptor() throws Exception {
+    AtomicBoolean stop = new AtomicBoolean();
+    AtomicReference<Throwable> churnFailure = new AtomicReference<>();
+    List<Thread> churners = new ArrayList<>();
+    for (int t = 0; t < 2; t++) {
+      long id = t;
+      churners.add(
+          Thread.ofPlatform().name("churn-" + t).start(() -> churn(id, stop, churnFailure)));
+    }
+    try {
+      for (int round = 0; round < 2_000 && churnFailure.get() == null; round++) {
+        closeDuringRead(round % 2 == 1, round % 4 < 2);
+      }
+    } finally {
+      stop.set(true);
+      for (Thread t : churners) {
+        t.join(PROMPTLY);
+      }
+    }
+    assertThat(churnFailure.get()).as("a churning pair lost or got foreign bytes").isNull();
+  }
+
+  private static void closeDuringRead(boolean virtual, boolean waitUntilBlocked) throws Exception {
+    try (UnixSocketPair victim = UnixSocketPair.open()) {
+      CompletableFuture<Long> outcome = new CompletableFuture<>();
+      Runnable task =
+          () -> {
+            try {
+              outcome.complete((long) victim.first().read(ByteBuffer.allocate(16)));
+            } catch (Throwable e) {
+              outcome.completeExceptionally(e);
+            }
+          };
+      Thread reader = virtual ? Thread.ofVirtual().start(task) : Thread.ofPlatform().start(task);
+      if (waitUntilBlocked) {
+        awaitBlocked(reader);
+      }
+      victim.first().close();
+      assertThat(failureOf(outcome))
+          .isInstanceOfAny(AsynchronousCloseException.class, ClosedChannelException.class);
+      victim.second().configureBlocking(false);
+      assertThat(victim.second().read(ByteBuffer.allocate(16)))
+          .as("bytes arrived on a pair nobody wrote to")
+          .isEqualTo(-1);
+    }
+  }
+
+  /** Opens pairs and sends a tagged message both ways through each until told to stop. */
+  private static void churn(long id, AtomicBoolean stop, AtomicReference<Throwable> failure) {
+    ByteBuffer out = ByteBuffer.allocate(8);
+    ByteBuffer in = ByteBuffer.allocate(8);
+    try {
+      for (long n = 0; !stop.get(); n++) {
+        long tag = id << 48 | n;
+        try (UnixSocketPair p = UnixSocketPair.open()) {
+          exchange(p.first(), p.second(), tag, out, in);
+          exchange(p.second(), p.first(), ~tag, out, in);
+        }
+      }
+    } catch (Throwable t) {
+      failure.set(t);
+    }
+  }
+
+  private static void exchange(
+      UnixSocketChannel from, UnixSocketChannel to, long tag, ByteBuffer out, ByteBuffer in)
+      throws IOException {
+    from.write(out.clear().putLong(0, tag));
+    TestSupport.readInto(to, in.clear());
+    if (in.getLong(0) != tag) {
+      throw new AssertionError("expected tag " + tag + " but read " + in.getLong(0));
+    }
+  }
+}
