@@ -10,6 +10,7 @@ import io.socketpair4j.internal.linux.LibC;
 import io.socketpair4j.internal.linux.LinuxConstants;
 import java.io.IOException;
 import java.lang.foreign.MemorySegment;
+import java.lang.invoke.MethodHandles;
 import java.lang.ref.Cleaner;
 import java.lang.ref.Reference;
 import java.net.Socket;
@@ -40,6 +41,19 @@ import java.util.concurrent.locks.ReentrantLock;
 public final class NativeSocketChannel extends UnixSocketChannel {
   private static final Set<SocketOption<?>> OPTIONS =
       Set.of(StandardSocketOptions.SO_SNDBUF, StandardSocketOptions.SO_RCVBUF);
+
+  static {
+    // Initialise, while the first channel is made, the classes that a blocking call needs only
+    // later: a virtual thread that waits for another to finish initialising a class is pinned, and
+    // the first blocking calls often come from many virtual threads at once.
+    for (Class<?> c : new Class<?>[] {Waiter.class, VirtualWaiter.class, Poller.class}) {
+      try {
+        MethodHandles.lookup().ensureInitialized(c);
+      } catch (IllegalAccessException e) {
+        throw new AssertionError(e);
+      }
+    }
+  }
 
   private final FdHandle handle;
   private final Cleaner.Cleanable cleanable; // closes the descriptor if the channel is dropped

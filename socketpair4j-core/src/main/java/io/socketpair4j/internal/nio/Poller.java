@@ -17,6 +17,7 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.LockSupport;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * Parks virtual threads until their descriptor is ready. One platform thread per direction waits in
@@ -30,20 +31,35 @@ import java.util.concurrent.locks.LockSupport;
 final class Poller {
   private static final int MAX_EVENTS = 256;
 
-  private static final class Reads {
-    static final Poller INSTANCE = new Poller("socketpair4j-read-poller", LinuxConstants.EPOLLIN);
-  }
-
-  private static final class Writes {
-    static final Poller INSTANCE = new Poller("socketpair4j-write-poller", LinuxConstants.EPOLLOUT);
-  }
+  // Started on first use, under a lock that parks rather than pins: a class initialiser (the
+  // usual lazy holder) would pin every virtual thread that waits for it to finish.
+  private static final ReentrantLock START = new ReentrantLock();
+  private static volatile Poller reads;
+  private static volatile Poller writes;
 
   static Poller reads() {
-    return Reads.INSTANCE;
+    Poller p = reads;
+    return p != null ? p : start(true);
   }
 
   static Poller writes() {
-    return Writes.INSTANCE;
+    Poller p = writes;
+    return p != null ? p : start(false);
+  }
+
+  private static Poller start(boolean forReads) {
+    START.lock();
+    try {
+      if (forReads && reads == null) {
+        reads = new Poller("socketpair4j-read-poller", LinuxConstants.EPOLLIN);
+      }
+      if (!forReads && writes == null) {
+        writes = new Poller("socketpair4j-write-poller", LinuxConstants.EPOLLOUT);
+      }
+      return forReads ? reads : writes;
+    } finally {
+      START.unlock();
+    }
   }
 
   private final int epfd;
