@@ -165,6 +165,24 @@ class UnixSelectorTest {
     assertThat(interrupted.get(20, TimeUnit.SECONDS)).isTrue();
   }
 
+  @ParameterizedTest(name = "virtual={0}")
+  @ValueSource(booleans = {false, true})
+  void selectWithTheInterruptStatusSetReturnsAtOnceAndKeepsIt(boolean virtual) throws Exception {
+    CompletableFuture<Boolean> statusAfter = new CompletableFuture<>();
+    start(
+        virtual,
+        () -> {
+          Thread.currentThread().interrupt();
+          assertThat(selector.select()).isZero();
+          assertThat(selector.select(k -> {})).isZero();
+          statusAfter.complete(Thread.currentThread().isInterrupted());
+          return null;
+        },
+        statusAfter);
+    assertThat(statusAfter.get(20, TimeUnit.SECONDS)).isTrue();
+    assertThat(selector.isOpen()).as("the selector stays open").isTrue();
+  }
+
   @Test
   void interestChangedWhileAnotherThreadSelectsTakesEffect() throws Exception {
     b.configureBlocking(false);
