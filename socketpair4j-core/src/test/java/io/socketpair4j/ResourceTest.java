@@ -37,6 +37,32 @@ class ResourceTest {
     assertThat(TestSupport.openSocketCount()).isEqualTo(sockets);
   }
 
+  @Test
+  void openingAndClosingSelectorsLeavesNoDescriptorBehind() throws IOException {
+    try (UnixSocketPair pair = UnixSocketPair.open()) {
+      pair.first().configureBlocking(false);
+      long before = allDescriptors();
+      long beforeOtherThanEventFds = descriptorCount();
+      for (int i = 0; i < 10_000; i++) {
+        try (java.nio.channels.Selector s = UnixSelectorProvider.provider().openSelector()) {
+          pair.first().register(s, java.nio.channels.SelectionKey.OP_READ);
+          s.wakeup();
+          s.select();
+        }
+      }
+      // Each selector has an epoll descriptor and a wake-up eventfd. Eventfds of other tests'
+      // threads may be closed meanwhile by a cleaner, so: none more, and the rest exactly equal.
+      assertThat(allDescriptors()).isLessThanOrEqualTo(before);
+      assertThat(descriptorCount()).isEqualTo(beforeOtherThanEventFds);
+    }
+  }
+
+  private static long allDescriptors() throws IOException {
+    try (var entries = Files.list(Path.of("/proc/self/fd"))) {
+      return entries.count();
+    }
+  }
+
   /**
    * Entries of /proc/self/fd, not counting eventfds: those belong to the waiters of threads, and a
    * cleaner closes them whenever an earlier test's threads are collected.
