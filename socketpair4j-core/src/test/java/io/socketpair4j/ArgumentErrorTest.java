@@ -18,29 +18,24 @@ import org.junit.jupiter.api.Test;
  * Bad arguments get the exception the JDK documents for the method, before anything is done: the
  * channel stays open and usable, and nothing is read or written.
  */
-class ArgumentErrorTest {
-  private UnixSocketPair pair;
-  private UnixSocketChannel a;
+class ArgumentErrorTest extends PairFixture {
   private Selector selector;
 
   @BeforeEach
-  void open() throws IOException {
-    pair = UnixSocketPair.open();
-    a = pair.first();
-    selector = UnixSelectorProvider.provider().openSelector();
+  void openSelector() throws IOException {
+    selector = backend.openSelector();
   }
 
   @AfterEach
-  void close() throws IOException {
+  void checkTheChannelIsStillUsable() throws IOException {
     selector.close();
     assertThat(a.isOpen()).as("a bad argument leaves the channel open").isTrue();
     // and usable: nothing was written by the failed calls
     a.write(ByteBuffer.wrap(new byte[] {42}));
-    pair.second().configureBlocking(false);
+    b.configureBlocking(false);
     ByteBuffer got = ByteBuffer.allocate(8);
-    assertThat(pair.second().read(got)).isEqualTo(1);
+    assertThat(b.read(got)).isEqualTo(1);
     assertThat(got.get(0)).isEqualTo((byte) 42);
-    pair.close();
   }
 
   @Test

@@ -20,6 +20,11 @@ interface PairBackend {
     }
   }
 
+  /** Every backend, for parameterized suites. */
+  static java.util.stream.Stream<PairBackend> all() {
+    return java.util.stream.Stream.of(NATIVE);
+  }
+
   Ends open() throws IOException;
 
   /** A selector that the ends can be registered with. */

@@ -2,7 +2,6 @@ package io.socketpair4j;
 
 import static io.socketpair4j.TestSupport.PROMPTLY;
 import static io.socketpair4j.TestSupport.ascii;
-import static io.socketpair4j.TestSupport.awaitBlocked;
 import static io.socketpair4j.TestSupport.readFully;
 import static java.nio.channels.SelectionKey.OP_READ;
 import static java.nio.channels.SelectionKey.OP_WRITE;
@@ -13,50 +12,26 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
-import java.nio.channels.SocketChannel;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.params.Parameter;
-import org.junit.jupiter.params.ParameterizedClass;
-import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Behaviours of {@code ../shared/spec/socketpair-behaviour.md} for a Linux stream pair, in java.nio
  * terms, for every backend. See {@code docs/conformance.md} for where each S-id is covered.
  */
-@ParameterizedClass(name = "{0}")
-@MethodSource("backends")
-@Timeout(60)
-class StreamConformanceTest {
-  static Stream<PairBackend> backends() {
-    return Stream.of(PairBackend.NATIVE);
-  }
-
-  @Parameter PairBackend backend;
-
-  private PairBackend.Ends pair;
-  private SocketChannel a;
-  private SocketChannel b;
+class StreamConformanceTest extends PairFixture {
   private Selector selector;
 
   @BeforeEach
-  void open() throws IOException {
-    pair = backend.open();
-    a = pair.first();
-    b = pair.second();
+  void openSelector() throws IOException {
     selector = backend.openSelector();
   }
 
   @AfterEach
-  void close() throws IOException {
+  void closeSelector() throws IOException {
     selector.close();
-    pair.close();
   }
 
   @Test
@@ -73,20 +48,9 @@ class StreamConformanceTest {
   @DisplayName("S13: a blocking write returns only when the whole buffer is queued")
   void s13_blockingWriteIsComplete() throws Exception {
     byte[] data = TestSupport.pattern(4 << 20, 13);
-    CompletableFuture<byte[]> read = new CompletableFuture<>();
-    Thread reader =
-        Thread.ofPlatform()
-            .start(
-                () -> {
-                  try {
-                    read.complete(readFully(b, data.length));
-                  } catch (Throwable t) {
-                    read.completeExceptionally(t);
-                  }
-                });
+    Background<byte[]> read = Background.start(() -> readFully(b, data.length));
     assertThat(a.write(ByteBuffer.wrap(data))).isEqualTo(data.length);
-    assertThat(read.get(PROMPTLY.toSeconds(), TimeUnit.SECONDS)).isEqualTo(data);
-    reader.join();
+    assertThat(read.get()).isEqualTo(data);
   }
 
   @Test
@@ -113,20 +77,9 @@ class StreamConformanceTest {
     assertThat(a.isBlocking()).isFalse();
     assertThat(b.isBlocking()).isTrue();
     assertThat(a.read(ByteBuffer.allocate(1))).as("a does not wait").isZero();
-    CompletableFuture<String> read = new CompletableFuture<>();
-    Thread reader =
-        Thread.ofPlatform()
-            .start(
-                () -> {
-                  try {
-                    read.complete(new String(readFully(b, 1)));
-                  } catch (Throwable t) {
-                    read.completeExceptionally(t);
-                  }
-                });
-    awaitBlocked(reader);
+    Background<String> read = Background.start(() -> new String(readFully(b, 1))).awaitBlocked();
     a.write(ascii("k"));
-    assertThat(read.get(PROMPTLY.toSeconds(), TimeUnit.SECONDS)).isEqualTo("k");
+    assertThat(read.get()).isEqualTo("k");
   }
 
   @Test
@@ -135,11 +88,9 @@ class StreamConformanceTest {
     a.configureBlocking(false);
     long queued = TestSupport.fill(a);
     SelectionKey key = a.register(selector, OP_WRITE);
-    CompletableFuture<Integer> selected = new CompletableFuture<>();
-    Thread selecting = selectOnce(selected);
-    awaitBlocked(selecting);
+    Background<Integer> selected = Background.start(selector::select).awaitBlocked();
     readFully(b, (int) queued);
-    assertThat(selected.get(PROMPTLY.toSeconds(), TimeUnit.SECONDS)).isEqualTo(1);
+    assertThat(selected.get()).isEqualTo(1);
     assertThat(key.readyOps()).isEqualTo(OP_WRITE);
   }
 
@@ -149,11 +100,9 @@ class StreamConformanceTest {
     a.configureBlocking(false);
     TestSupport.fill(a);
     SelectionKey key = a.register(selector, OP_WRITE);
-    CompletableFuture<Integer> selected = new CompletableFuture<>();
-    Thread selecting = selectOnce(selected);
-    awaitBlocked(selecting);
+    Background<Integer> selected = Background.start(selector::select).awaitBlocked();
     b.close();
-    assertThat(selected.get(PROMPTLY.toSeconds(), TimeUnit.SECONDS)).isEqualTo(1);
+    assertThat(selected.get()).isEqualTo(1);
     assertThat(key.readyOps()).isEqualTo(OP_WRITE);
     assertThatThrownBy(() -> a.write(ascii("x")))
         .isInstanceOf(IOException.class)
@@ -178,11 +127,9 @@ class StreamConformanceTest {
     TestSupport.fill(a); // not writable
     SelectionKey key = a.register(selector, OP_READ | OP_WRITE);
     assertThat(selector.selectNow()).isZero();
-    CompletableFuture<Integer> selected = new CompletableFuture<>();
-    Thread selecting = selectOnce(selected);
-    awaitBlocked(selecting);
+    Background<Integer> selected = Background.start(selector::select).awaitBlocked();
     b.write(ascii("in"));
-    assertThat(selected.get(PROMPTLY.toSeconds(), TimeUnit.SECONDS)).isEqualTo(1);
+    assertThat(selected.get()).isEqualTo(1);
     assertThat(key.readyOps()).isEqualTo(OP_READ);
   }
 
@@ -214,17 +161,5 @@ class StreamConformanceTest {
     assertThat(a.read(ByteBuffer.allocate(1))).isEqualTo(-1);
     assertThat(b.read(ByteBuffer.allocate(1))).isEqualTo(-1);
     assertThat(a.isOpen()).isTrue();
-  }
-
-  private Thread selectOnce(CompletableFuture<Integer> selected) {
-    return Thread.ofPlatform()
-        .start(
-            () -> {
-              try {
-                selected.complete(selector.select());
-              } catch (Throwable t) {
-                selected.completeExceptionally(t);
-              }
-            });
   }
 }
