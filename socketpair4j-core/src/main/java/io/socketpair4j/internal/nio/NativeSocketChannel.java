@@ -75,8 +75,8 @@ public final class NativeSocketChannel extends UnixSocketChannel {
   // scatter/gather descriptions, made on first use; guarded by readLock / writeLock
   private IoVectors readVectors;
   private IoVectors writeVectors;
-  private final DirectAddress readAddress = new DirectAddress(); // guarded by readLock
-  private final DirectAddress writeAddress = new DirectAddress(); // guarded by writeLock
+  private final BufferMemory readMemory = new BufferMemory(); // guarded by readLock
+  private final BufferMemory writeMemory = new BufferMemory(); // guarded by writeLock
 
   /** Wraps {@code fd}, a connected stream socket, which this channel now owns. */
   public NativeSocketChannel(SelectorProvider provider, int fd) {
@@ -194,10 +194,10 @@ public final class NativeSocketChannel extends UnixSocketChannel {
     int len = dst.limit() - position;
     long n;
     if (dst.isDirect()) {
-      n = LibC.recv(readState, fd, readAddress.of(dst), len, MSG_DONTWAIT);
+      n = LibC.recv(readState, fd, readMemory.address(dst), len, MSG_DONTWAIT);
       Reference.reachabilityFence(dst);
     } else {
-      n = LibC.recv(readState, fd, MemorySegment.ofBuffer(dst), len, MSG_DONTWAIT);
+      n = LibC.recv(readState, fd, readMemory.segment(dst), len, MSG_DONTWAIT);
     }
     if (n > 0) {
       dst.position(position + (int) n);
@@ -335,10 +335,12 @@ public final class NativeSocketChannel extends UnixSocketChannel {
     int flags = MSG_DONTWAIT | MSG_NOSIGNAL;
     long n;
     if (src.isDirect()) {
-      n = LibC.send(writeState, fd, writeAddress.of(src), len, flags);
+      n = LibC.send(writeState, fd, writeMemory.address(src), len, flags);
       Reference.reachabilityFence(src);
+    } else if (src.isReadOnly()) {
+      n = LibC.send(writeState, fd, MemorySegment.ofBuffer(src), len, flags); // no array access
     } else {
-      n = LibC.send(writeState, fd, MemorySegment.ofBuffer(src), len, flags);
+      n = LibC.send(writeState, fd, writeMemory.segment(src), len, flags);
     }
     if (n > 0) {
       src.position(position + (int) n);

@@ -80,12 +80,12 @@ final class Poller {
    * Parks the current (virtual) thread until {@code fd} is ready, it is unparked, or the time limit
    * passes. Returns false only when the time limit passed.
    */
-  boolean park(int fd, long timeoutNanos) throws IOException {
+  boolean park(int fd, long timeoutNanos, Scratch scratch) throws IOException {
     Thread thread = Thread.currentThread();
     Integer key = fd;
     waiters.put(key, thread);
     try {
-      arm(fd);
+      arm(fd, scratch);
       if (timeoutNanos < 0) {
         LockSupport.park(this);
         return true;
@@ -98,11 +98,17 @@ final class Poller {
     }
   }
 
-  private void arm(int fd) throws IOException {
-    MemorySegment event = MemorySegment.ofArray(new byte[16]);
+  /** What one thread needs to arm a descriptor, kept by the thread so waits make no garbage. */
+  static final class Scratch {
+    final MemorySegment event = MemorySegment.ofArray(new long[2]); // an epoll_event, and room
+    final CallState callState = CallState.heap();
+  }
+
+  private void arm(int fd, Scratch scratch) throws IOException {
+    MemorySegment event = scratch.event;
     event.set(JAVA_INT_UNALIGNED, EPOLL_EVENT_EVENTS, events | LinuxConstants.EPOLLONESHOT);
     event.set(JAVA_LONG_UNALIGNED, EPOLL_EVENT_DATA, fd);
-    CallState cs = CallState.heap();
+    CallState cs = scratch.callState;
     int r = LibC.epoll_ctl(cs, epfd, LinuxConstants.EPOLL_CTL_MOD, fd, event);
     if (r == -Errno.ENOENT) {
       r = LibC.epoll_ctl(cs, epfd, LinuxConstants.EPOLL_CTL_ADD, fd, event);

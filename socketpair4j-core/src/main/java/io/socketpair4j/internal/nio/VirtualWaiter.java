@@ -7,6 +7,7 @@ import java.util.concurrent.locks.LockSupport;
 /** A virtual thread's {@link Waiter}: parks, and is unparked by a {@link Poller} or by wake. */
 final class VirtualWaiter extends Waiter {
   private final Thread thread;
+  private final Poller.Scratch scratch = new Poller.Scratch();
 
   VirtualWaiter(Thread thread) {
     this.thread = thread;
@@ -15,7 +16,7 @@ final class VirtualWaiter extends Waiter {
   @Override
   boolean await(int fd, short pollEvents, long timeoutNanos) throws IOException {
     Poller poller = (pollEvents & LinuxConstants.POLLOUT) != 0 ? Poller.writes() : Poller.reads();
-    return poller.park(fd, timeoutNanos);
+    return poller.park(fd, timeoutNanos, scratch);
   }
 
   @Override
