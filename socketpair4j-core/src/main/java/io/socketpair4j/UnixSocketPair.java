@@ -28,9 +28,9 @@ import java.io.IOException;
  * ALL-UNNAMED} on the class path); {@link #isSupported()} tells in advance.
  *
  * <p>Both descriptors are made close-on-exec atomically ({@code SOCK_CLOEXEC}). Each end is closed
- * independently by closing its channel, or both at once by {@link #close()}. An end that becomes
- * unreachable without being closed is not closed automatically in this release, so close every
- * pair.
+ * independently by closing its channel, or both at once by {@link #close()}. Close every pair: an
+ * end that becomes unreachable without being closed has its descriptor closed by a {@link
+ * java.lang.ref.Cleaner} only after a garbage collection notices, which may be much later.
  *
  * <p>This class is safe for use by multiple concurrent threads.
  */

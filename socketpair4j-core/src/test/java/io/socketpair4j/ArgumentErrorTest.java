@@ -2,6 +2,7 @@ package io.socketpair4j;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowable;
 
 import java.io.IOException;
 import java.net.StandardSocketOptions;
@@ -104,9 +105,11 @@ class ArgumentErrorTest extends PairFixture {
           .isInstanceOf(IllegalArgumentException.class);
     }
     SelectionKey key = a.register(selector, SelectionKey.OP_READ);
-    assertThatThrownBy(() -> key.interestOps(SelectionKey.OP_ACCEPT))
-        .isInstanceOf(IllegalArgumentException.class)
-        .hasMessageContaining("0x10");
+    Throwable invalid = catchThrowable(() -> key.interestOps(SelectionKey.OP_ACCEPT));
+    assertThat(invalid).isInstanceOf(IllegalArgumentException.class);
+    if (backend == PairBackend.NATIVE) {
+      assertThat(invalid).hasMessage("Invalid interest ops: 0x10"); // the JDK's has no message
+    }
     assertThatThrownBy(() -> key.interestOpsOr(SelectionKey.OP_ACCEPT))
         .isInstanceOf(IllegalArgumentException.class);
     assertThat(key.interestOps()).as("unchanged").isEqualTo(SelectionKey.OP_READ);
@@ -130,7 +133,7 @@ class ArgumentErrorTest extends PairFixture {
         .isInstanceOf(UnsupportedOperationException.class);
     assertThatThrownBy(() -> a.setOption(StandardSocketOptions.SO_SNDBUF, -1))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessageContaining("-1");
+        .hasMessageContaining(backend == PairBackend.NATIVE ? "-1" : "buffer size");
     assertThatThrownBy(() -> a.setOption(null, 1)).isInstanceOf(NullPointerException.class);
     assertThatThrownBy(() -> a.getOption(null)).isInstanceOf(NullPointerException.class);
   }

@@ -98,11 +98,20 @@ class CloseAndInterruptTest extends PairFixture {
 
   @ParameterizedTest(name = "virtual={0}")
   @CsvSource({"false", "true"})
-  @DisplayName("S46: a writer blocked when the peer closes gets an IOException naming EPIPE")
-  void s46_peerCloseFailsABlockedWriteWithEpipe(boolean virtual) throws Exception {
+  @DisplayName("S46: a writer blocked when the peer closes gets an IOException (EPIPE)")
+  void s46_peerCloseFailsABlockedWrite(boolean virtual) throws Exception {
     Background<Long> call = blocked(Op.WRITE, virtual);
     b.close();
-    assertThat(call.failure()).isInstanceOf(IOException.class).hasMessageContaining("EPIPE");
+    // Ours retries the send after waking and gets EPIPE, as S46 says. A JDK channel's platform
+    // thread is still inside write(2) when the peer, closing with unread data, resets the
+    // connection, and gets ECONNRESET instead.
+    Throwable failure = call.failure();
+    assertThat(failure).isInstanceOf(IOException.class);
+    if (backend == PairBackend.NATIVE) {
+      assertThat(failure).hasMessage("write: Broken pipe (EPIPE)");
+    } else {
+      assertThat(failure.getMessage()).containsAnyOf("Broken pipe", "Connection reset");
+    }
     assertThat(a.isOpen()).isTrue();
   }
 

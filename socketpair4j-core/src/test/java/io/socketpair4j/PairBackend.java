@@ -22,7 +22,7 @@ interface PairBackend {
 
   /** Every backend, for parameterized suites. */
   static java.util.stream.Stream<PairBackend> all() {
-    return java.util.stream.Stream.of(NATIVE);
+    return java.util.stream.Stream.of(NATIVE, JDK);
   }
 
   Ends open() throws IOException;
@@ -47,6 +47,26 @@ interface PairBackend {
         @Override
         public String toString() {
           return "native";
+        }
+      };
+
+  /** The portable backend: {@link SocketPair}, the JDK's own channels and selector. */
+  PairBackend JDK =
+      new PairBackend() {
+        @Override
+        public Ends open() throws IOException {
+          SocketPair pair = SocketPair.open();
+          return new Ends(pair.first(), pair.second());
+        }
+
+        @Override
+        public Selector openSelector() throws IOException {
+          return Selector.open();
+        }
+
+        @Override
+        public String toString() {
+          return "jdk";
         }
       };
 }

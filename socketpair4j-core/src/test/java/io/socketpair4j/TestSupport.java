@@ -93,15 +93,22 @@ final class TestSupport {
       String c = f.getClassName();
       String m = f.getMethodName();
       if (c.endsWith(".LibC") && (m.equals("poll") || m.equals("epoll_wait"))) {
-        return true;
+        return true; // a platform thread waiting on one of our channels or selectors
       }
-      if (c.endsWith(".Poller") && m.equals("park")) {
+      if (c.startsWith("sun.nio.ch.") && JDK_BLOCKING_CALLS.contains(m)) {
+        return true; // a platform thread in a blocking call of a JDK channel or selector
+      }
+      if ((c.endsWith(".Poller") || c.startsWith("sun.nio.ch.")) && m.equals("park")) {
         return thread.getState() == Thread.State.WAITING
-            || thread.getState() == Thread.State.TIMED_WAITING;
+            || thread.getState() == Thread.State.TIMED_WAITING; // a parked virtual thread
       }
     }
     return false;
   }
+
+  /** The JDK's native methods in which a platform thread blocks for I/O or selection. */
+  private static final java.util.Set<String> JDK_BLOCKING_CALLS =
+      java.util.Set.of("read0", "readv0", "write0", "writev0", "wait", "poll", "accept");
 
   /**
    * The number of sockets among the entries of /proc/self/fd. (Sockets only: other descriptors,

@@ -68,6 +68,9 @@ public final class NativeSocketChannel extends UnixSocketChannel {
   private volatile boolean inputShutdown;
   private volatile boolean outputShutdown;
 
+  // set when a read reported ECONNRESET; later reads report it again, as the JDK's channels do
+  private volatile boolean connectionReset;
+
   // the threads blocked in a read or write, to wake on close and shutdown
   private volatile Waiter reader;
   private volatile Waiter writer;
@@ -137,6 +140,9 @@ public final class NativeSocketChannel extends UnixSocketChannel {
     if (inputShutdown) {
       return -1;
     }
+    if (connectionReset) {
+      throw Errno.exception(Errno.ECONNRESET, "read");
+    }
     if (requested == 0) {
       return 0;
     }
@@ -174,6 +180,9 @@ public final class NativeSocketChannel extends UnixSocketChannel {
         continue;
       }
       if (errno != Errno.EAGAIN) {
+        if (errno == Errno.ECONNRESET) {
+          connectionReset = true; // Linux reports it once; java.nio channels keep reporting it
+        }
         throw Errno.exception(errno, "read");
       }
       if (!blocking) {

@@ -12,8 +12,6 @@ import java.nio.ByteBuffer;
 import java.nio.channels.CancelledKeyException;
 import java.nio.channels.ClosedSelectorException;
 import java.nio.channels.IllegalBlockingModeException;
-import java.nio.channels.IllegalSelectorException;
-import java.nio.channels.Pipe;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.util.ArrayList;
@@ -24,36 +22,21 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-@Timeout(60)
-class UnixSelectorTest {
-  private UnixSocketPair pair;
-  private UnixSocketChannel a;
-  private UnixSocketChannel b;
+/** Readiness selection of a pair's channels, the same for every backend and its selector. */
+class SelectorTest extends PairFixture {
   private Selector selector;
 
   @BeforeEach
-  void open() throws IOException {
-    pair = UnixSocketPair.open();
-    a = pair.first();
-    b = pair.second();
-    selector = a.provider().openSelector();
+  void openSelector() throws IOException {
+    selector = backend.openSelector();
   }
 
   @AfterEach
-  void close() throws IOException {
+  void closeSelector() throws IOException {
     selector.close();
-    pair.close();
-  }
-
-  @Test
-  void providerOpensSelectorsOfItsOwn() {
-    assertThat(selector.provider()).isSameAs(UnixSelectorProvider.provider());
-    assertThat(selector.isOpen()).isTrue();
-    assertThat(selector.keys()).isEmpty();
   }
 
   @Test
@@ -227,20 +210,6 @@ class UnixSelectorTest {
   }
 
   @Test
-  void closingARegisteredChannelCancelsItsKeyAndTheDescriptorIsClosedAtDeregistration()
-      throws IOException {
-    b.configureBlocking(false);
-    SelectionKey key = b.register(selector, OP_READ);
-    int fd = b.fd();
-    String socket = TestSupport.fdTarget(fd);
-    b.close();
-    assertThat(key.isValid()).isFalse();
-    selector.selectNow();
-    assertThat(selector.keys()).isEmpty();
-    assertThat(TestSupport.fdTarget(fd)).isNotEqualTo(socket);
-  }
-
-  @Test
   void selectOnAClosedSelectorThrows() throws IOException {
     b.configureBlocking(false);
     SelectionKey key = b.register(selector, OP_READ);
@@ -318,22 +287,6 @@ class UnixSelectorTest {
   }
 
   @Test
-  void channelsOfOtherProvidersAreRejected() throws IOException {
-    Pipe pipe = Pipe.open();
-    try (Pipe.SourceChannel source = pipe.source();
-        Pipe.SinkChannel sink = pipe.sink();
-        Selector jdkSelector = Selector.open()) {
-      source.configureBlocking(false);
-      assertThatThrownBy(() -> source.register(selector, OP_READ))
-          .isInstanceOf(IllegalSelectorException.class);
-      b.configureBlocking(false);
-      assertThatThrownBy(() -> b.register(jdkSelector, OP_READ))
-          .isInstanceOf(IllegalSelectorException.class);
-      assertThat(sink.isOpen()).isTrue();
-    }
-  }
-
-  @Test
   @DisplayName("S34: peer close makes OP_READ ready, and the read returns end of stream")
   void s34_peerCloseIsReadable() throws IOException {
     b.configureBlocking(false);
@@ -346,10 +299,10 @@ class UnixSelectorTest {
 
   @Test
   void manyChannelsOnOneSelector() throws IOException {
-    List<UnixSocketPair> pairs = new ArrayList<>();
+    List<PairBackend.Ends> pairs = new ArrayList<>();
     try {
       for (int i = 0; i < 500; i++) {
-        UnixSocketPair p = UnixSocketPair.open();
+        PairBackend.Ends p = backend.open();
         pairs.add(p);
         p.first().configureBlocking(false);
         p.first().register(selector, OP_READ, i);
@@ -364,7 +317,7 @@ class UnixSelectorTest {
       }
       assertThat(ready).hasSize(expected).allMatch(i -> ((Integer) i) % 2 == 0);
     } finally {
-      for (UnixSocketPair p : pairs) {
+      for (PairBackend.Ends p : pairs) {
         p.close();
       }
     }

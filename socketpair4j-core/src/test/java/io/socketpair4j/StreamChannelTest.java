@@ -5,7 +5,6 @@ import static io.socketpair4j.TestSupport.awaitBlocked;
 import static io.socketpair4j.TestSupport.pattern;
 import static io.socketpair4j.TestSupport.readFully;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
@@ -20,32 +19,13 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-@Timeout(60)
-class UnixSocketChannelTest {
-  private UnixSocketPair pair;
-  private UnixSocketChannel a;
-  private UnixSocketChannel b;
-
-  @BeforeEach
-  void open() throws IOException {
-    pair = UnixSocketPair.open();
-    a = pair.first();
-    b = pair.second();
-  }
-
-  @AfterEach
-  void close() throws IOException {
-    pair.close();
-  }
-
+/** Stream behaviour of a pair's channels, the same for every backend. */
+class StreamChannelTest extends PairFixture {
   private static ByteBuffer buffer(boolean direct, int capacity) {
     return direct ? ByteBuffer.allocateDirect(capacity) : ByteBuffer.allocate(capacity);
   }
@@ -94,9 +74,11 @@ class UnixSocketChannelTest {
   private static Void writeAll(SocketChannel ch, byte[] data, boolean direct) throws IOException {
     ByteBuffer src = buffer(direct, data.length);
     src.put(data).flip();
-    // a blocking write writes everything in one call
-    assertThat(ch.write(src)).isEqualTo(data.length);
-    assertThat(src.hasRemaining()).isFalse();
+    // (A JDK channel's blocking write on a virtual thread may return after writing part of the
+    // buffer, so write until all is written, as callers must.)
+    while (src.hasRemaining()) {
+      ch.write(src);
+    }
     return null;
   }
 
@@ -152,14 +134,14 @@ class UnixSocketChannelTest {
   }
 
   @Test
-  @DisplayName("S41/S45: a write after the peer closed throws IOException naming EPIPE, no SIGPIPE")
+  @DisplayName("S41/S45: a write after the peer closed throws IOException: Broken pipe; no SIGPIPE")
   void s41_writeAfterPeerCloseIsEpipe() throws IOException {
     b.close();
     assertThatThrownBy(() -> a.write(ascii("x")))
         .isInstanceOf(IOException.class)
-        .hasMessageContaining("Broken pipe (EPIPE)");
+        .hasMessageContaining("Broken pipe");
     // the process is still alive (no SIGPIPE), and every later write fails the same way
-    assertThatThrownBy(() -> a.write(ascii("x"))).hasMessageContaining("EPIPE");
+    assertThatThrownBy(() -> a.write(ascii("x"))).hasMessageContaining("Broken pipe");
   }
 
   @Test
@@ -247,7 +229,7 @@ class UnixSocketChannelTest {
     b.write(ascii("abc"));
     a.shutdownInput();
     assertThat(a.read(ByteBuffer.allocate(8))).isEqualTo(-1);
-    assertThatThrownBy(() -> b.write(ascii("x"))).hasMessageContaining("EPIPE");
+    assertThatThrownBy(() -> b.write(ascii("x"))).hasMessageContaining("Broken pipe");
     a.write(ascii("still"));
     assertThat(new String(readFully(b, 5))).isEqualTo("still");
   }
@@ -308,38 +290,15 @@ class UnixSocketChannelTest {
   }
 
   @Test
-  @DisplayName("S10: both ends are unnamed")
-  void s10_unnamedAddresses() throws IOException {
-    assertThat(a.getLocalAddress()).isEqualTo(UnixDomainSocketAddress.of(""));
-    assertThat(a.getRemoteAddress()).isEqualTo(UnixDomainSocketAddress.of(""));
-    assertThat(b.getLocalAddress()).isEqualTo(UnixDomainSocketAddress.of(""));
-  }
-
-  @Test
   @DisplayName("S39/S54: SO_SNDBUF and SO_RCVBUF read back what was set")
   void s54_bufferSizes() throws IOException {
     assertThat(a.supportedOptions())
-        .containsExactlyInAnyOrder(
-            StandardSocketOptions.SO_SNDBUF, StandardSocketOptions.SO_RCVBUF);
+        .contains(StandardSocketOptions.SO_SNDBUF, StandardSocketOptions.SO_RCVBUF);
     assertThat(a.getOption(StandardSocketOptions.SO_SNDBUF)).isPositive();
     assertThat(a.setOption(StandardSocketOptions.SO_SNDBUF, 10_000)).isSameAs(a);
     assertThat(a.getOption(StandardSocketOptions.SO_SNDBUF)).isEqualTo(10_000);
     a.setOption(StandardSocketOptions.SO_RCVBUF, 20_000);
     assertThat(a.getOption(StandardSocketOptions.SO_RCVBUF)).isEqualTo(20_000);
-  }
-
-  @Test
-  void fdIsAnOpenSocketUntilClosed() throws IOException {
-    int fdA = a.fd();
-    int fdB = b.fd();
-    assertThat(fdA).isNotEqualTo(fdB).isNotNegative();
-    TestSupport.assertIsOpenSocket(fdA);
-    TestSupport.assertIsOpenSocket(fdB);
-    String socketA = TestSupport.fdTarget(fdA);
-    pair.close();
-    // the numbers may already belong to something else opened meanwhile, but not to our sockets
-    assertThat(TestSupport.fdTarget(fdA)).isNotEqualTo(socketA);
-    assertThatCode(pair::close).as("closing the pair again").doesNotThrowAnyException();
   }
 
   @Test
@@ -350,12 +309,5 @@ class UnixSocketChannelTest {
     a.configureBlocking(true);
     b.write(ascii("q"));
     assertThat(new String(readFully(a, 1))).isEqualTo("q");
-  }
-
-  @Test
-  void toStringNamesTheDescriptor() throws IOException {
-    assertThat(a.toString()).contains("fd=" + a.fd());
-    a.close();
-    assertThat(a.toString()).contains("closed");
   }
 }
