@@ -36,6 +36,13 @@ final class TestSupport {
     return buf.array();
   }
 
+  /** Reads 8 bytes from a blocking channel, as a long. */
+  static long readLong(ReadableByteChannel ch) throws IOException {
+    ByteBuffer buf = ByteBuffer.allocate(8);
+    readInto(ch, buf);
+    return buf.getLong(0);
+  }
+
   /** Reads from a blocking channel until {@code buf} is full. */
   static void readInto(ReadableByteChannel ch, ByteBuffer buf) throws IOException {
     while (buf.hasRemaining()) {

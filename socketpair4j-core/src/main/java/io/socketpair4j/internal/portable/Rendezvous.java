@@ -6,7 +6,6 @@ import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.Channel;
-import java.nio.channels.ClosedChannelException;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.security.SecureRandom;
@@ -104,9 +103,13 @@ final class Rendezvous {
         pairs.add(new SocketChannel[] {connecting[i], accepted[i]});
       }
       return pairs;
-    } catch (ClosedChannelException e) { // the timer closed the listener or a connecting end
+    } catch (IOException e) {
+      // Once the timer has closed the listener, a connect is refused and an accept or connect
+      // finds its channel closed: all of that is the timeout.
       if (state.get() == EXPIRED) {
-        throw timedOut();
+        SocketTimeoutException timeout = timedOut();
+        timeout.initCause(e);
+        throw timeout;
       }
       throw e;
     } finally {

@@ -1,0 +1,102 @@
+package io.socketpair4j.internal.portable;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.net.SocketTimeoutException;
+import java.nio.ByteBuffer;
+import java.nio.channels.SocketChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class RendezvousTest {
+  @TempDir Path base;
+
+  @Test
+  void aBatchIsConnectedEndToEndInOrder() throws IOException {
+    List<SocketChannel[]> pairs = Rendezvous.open(16, settings(Duration.ofSeconds(20)));
+    try {
+      assertThat(pairs).hasSize(16);
+      for (int i = 0; i < pairs.size(); i++) {
+        SocketChannel[] p = pairs.get(i);
+        assertThat(p[0].isBlocking()).isTrue();
+        assertThat(p[1].isBlocking()).isTrue();
+        p[0].write(ByteBuffer.allocate(4).putInt(0, i));
+        ByteBuffer got = ByteBuffer.allocate(4);
+        while (got.hasRemaining()) {
+          p[1].read(got);
+        }
+        assertThat(got.getInt(0)).isEqualTo(i);
+      }
+    } finally {
+      for (SocketChannel[] p : pairs) {
+        p[0].close();
+        p[1].close();
+      }
+    }
+    assertThat(entries()).isEmpty();
+  }
+
+  @Test
+  void aRendezvousOverItsTimeoutFailsAndLeavesNothing() throws IOException {
+    // The JDK keeps one socket of its own, made on the first asynchronous close of any channel
+    // (the target it dup2s over a descriptor being closed); let it be made before counting.
+    timeOut();
+    long sockets = socketCount();
+    timeOut();
+    assertThat(entries()).isEmpty();
+    assertThat(socketCount()).isEqualTo(sockets);
+  }
+
+  private void timeOut() {
+    // 1,000 connections take tens of milliseconds; the timer stops the rendezvous after one
+    assertThatThrownBy(() -> Rendezvous.open(1_000, settings(Duration.ofMillis(1))))
+        .isInstanceOf(SocketTimeoutException.class)
+        .hasMessageContaining("did not finish within 1 ms")
+        .hasMessageContaining(RendezvousSettings.TIMEOUT);
+  }
+
+  @Test
+  void settingsComeFromSystemPropertiesWithDefaults() {
+    RendezvousSettings defaults = RendezvousSettings.current();
+    assertThat(defaults.timeout()).isEqualTo(Duration.ofSeconds(10));
+    assertThat(defaults.maxBatch()).isEqualTo(32);
+    assertThat(defaults.baseDirectory()).isEqualTo(Path.of(System.getProperty("java.io.tmpdir")));
+  }
+
+  @Test
+  void onlyBasesWhoseSocketPathsFitAreUsedAsTheyAre() {
+    assertThat(RendezvousDirectory.fits(Path.of("/tmp"))).isTrue();
+    assertThat(RendezvousDirectory.fits(Path.of("/" + "d".repeat(80)))).isFalse();
+  }
+
+  private RendezvousSettings settings(Duration timeout) {
+    return new RendezvousSettings(base, timeout, 1024);
+  }
+
+  private List<Path> entries() throws IOException {
+    try (Stream<Path> list = Files.list(base)) {
+      return list.toList();
+    }
+  }
+
+  private static long socketCount() throws IOException {
+    try (Stream<Path> fds = Files.list(Path.of("/proc/self/fd"))) {
+      return fds.filter(
+              p -> {
+                try {
+                  return Files.readSymbolicLink(p).toString().startsWith("socket:");
+                } catch (IOException e) {
+                  return false;
+                }
+              })
+          .count();
+    }
+  }
+}
