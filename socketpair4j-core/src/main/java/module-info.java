@@ -3,8 +3,10 @@
  *
  * <p>{@link io.socketpair4j.UnixSocketPair} makes real kernel socket pairs through {@code
  * java.lang.foreign} (no JNI, no native library shipped); its channels work with the epoll-based
- * selector of {@link io.socketpair4j.UnixSelectorProvider}. The module needs native access: run
- * with {@code --enable-native-access=io.socketpair4j} (or {@code ALL-UNNAMED} on the class path).
+ * selector of {@link io.socketpair4j.UnixSelectorProvider}. They need native access: run with
+ * {@code --enable-native-access=io.socketpair4j} (or {@code ALL-UNNAMED} on the class path). {@link
+ * io.socketpair4j.SocketPair} makes pairs of the JDK's own channels instead, with public JDK API
+ * only and no native access.
  */
 module io.socketpair4j {
   exports io.socketpair4j;

@@ -1,14 +1,12 @@
 package io.socketpair4j.example;
 
-import io.socketpair4j.UnixSelectorProvider;
-import io.socketpair4j.UnixSocketChannel;
-import io.socketpair4j.UnixSocketPair;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
+import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -25,7 +23,7 @@ import java.util.concurrent.atomic.AtomicReference;
 final class EchoSample {
 
   /** What to run. */
-  record Settings(int pairs, int repetitions, ThreadKind threads, boolean quiet) {
+  record Settings(int pairs, int repetitions, ThreadKind threads, boolean quiet, Backend backend) {
     Settings {
       if (pairs < 1) {
         throw new IllegalArgumentException("pairs must be at least 1, was " + pairs);
@@ -53,22 +51,24 @@ final class EchoSample {
    */
   void run() throws Exception {
     out.println("setting-up");
-    List<UnixSocketPair> pairs = new ArrayList<>();
+    List<Backend.Pair> pairs = new ArrayList<>();
     List<Thread> clients = new ArrayList<>();
-    try (Selector selector = UnixSelectorProvider.provider().openSelector()) {
+    Backend backend = settings.backend();
+    try (Selector selector = backend.openSelector()) {
       try {
         for (int i = 0; i < settings.pairs(); i++) {
-          UnixSocketPair pair = UnixSocketPair.open();
+          Backend.Pair pair = backend.open(i);
           pairs.add(pair);
           String name = Names.of(i);
-          out.println(name + ": socketpair: " + pair.first().fd() + " <=> " + pair.second().fd());
+          out.println(name + ": socketpair: " + pair.firstLabel() + " <=> " + pair.secondLabel());
           pair.first().configureBlocking(false);
-          pair.first().register(selector, SelectionKey.OP_READ, new Echo(name, pair.first()));
+          Echo echo = new Echo(name, pair.first(), backend.describe(pair.firstLabel()));
+          pair.first().register(selector, SelectionKey.OP_READ, echo);
         }
         long start = System.nanoTime();
         for (int i = 0; i < pairs.size(); i++) {
           String name = Names.of(i);
-          UnixSocketChannel end = pairs.get(i).second();
+          SocketChannel end = pairs.get(i).second();
           clients.add(settings.threads().start(name, () -> client(name, end, selector)));
         }
         serve(selector);
@@ -112,7 +112,7 @@ final class EchoSample {
     }
   }
 
-  private void client(String name, UnixSocketChannel end, Selector selector) {
+  private void client(String name, SocketChannel end, Selector selector) {
     try {
       byte[] message = name.getBytes(StandardCharsets.US_ASCII);
       ByteBuffer echo = ByteBuffer.allocate(message.length);
@@ -140,21 +140,23 @@ final class EchoSample {
   private final class Echo {
     private final String name;
     private final byte[] expected;
-    private final UnixSocketChannel channel;
+    private final SocketChannel channel;
+    private final String where; // "fd 7", or "end #1"
     private final ByteBuffer in;
     private ByteBuffer pending; // an echo not yet fully written
 
-    Echo(String name, UnixSocketChannel channel) {
+    Echo(String name, SocketChannel channel, String where) {
       this.name = name;
       this.expected = name.getBytes(StandardCharsets.US_ASCII);
       this.channel = channel;
+      this.where = where;
       this.in = ByteBuffer.allocate(expected.length);
     }
 
     void onReady(SelectionKey key) {
       try {
         if (key.isReadable() && channel.read(in) < 0) {
-          throw new IOException("main: end of stream on fd " + channel.fd() + " (" + name + ")");
+          throw new IOException("main: end of stream on " + where + " (" + name + ")");
         }
         if (pending == null && !in.hasRemaining()) {
           received(key);
@@ -178,18 +180,18 @@ final class EchoSample {
       String got = new String(in.array(), StandardCharsets.US_ASCII);
       if (!Arrays.equals(in.array(), expected)) {
         throw new IllegalStateException(
-            "main: read '" + got + "' on fd " + channel.fd() + ", which belongs to " + name);
+            "main: read '" + got + "' on " + where + ", which belongs to " + name);
       }
       if (!settings.quiet()) {
-        out.println("main: read '" + got + "' on fd " + channel.fd());
+        out.println("main: read '" + got + "' on " + where);
       }
       echoed++;
       pending = ByteBuffer.wrap(expected);
     }
   }
 
-  private static void closeAll(List<UnixSocketPair> pairs) {
-    for (UnixSocketPair pair : pairs) {
+  private static void closeAll(List<Backend.Pair> pairs) {
+    for (Backend.Pair pair : pairs) {
       try {
         pair.close();
       } catch (IOException e) {

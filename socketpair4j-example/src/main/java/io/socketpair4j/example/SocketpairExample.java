@@ -50,6 +50,16 @@ public final class SocketpairExample implements Callable<Integer> {
   String threads;
 
   @Option(
+      names = "--backend",
+      paramLabel = "KIND",
+      defaultValue = "auto",
+      description =
+          "Where pairs come from: native (socketpair(2), ends named by descriptor number), jdk"
+              + " (the JDK's own channels, ends named #1, #2, ...) or auto: native where"
+              + " supported, else jdk (default: ${DEFAULT-VALUE}).")
+  String backend;
+
+  @Option(
       names = "--quiet",
       description =
           "No per-message lines; print one summary line (round trips, seconds, round trips per"
@@ -62,7 +72,8 @@ public final class SocketpairExample implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    EchoSample.Settings settings = new EchoSample.Settings(pairs, repetitions, threadKind(), quiet);
+    EchoSample.Settings settings =
+        new EchoSample.Settings(pairs, repetitions, threadKind(), quiet, backend());
     try {
       new EchoSample(settings, out).run();
       out.println("SUCCESS");
@@ -90,6 +101,15 @@ public final class SocketpairExample implements Callable<Integer> {
     };
   }
 
+  private Backend backend() {
+    try {
+      return Backend.of(backend);
+    } catch (IllegalArgumentException e) {
+      throw new CommandLine.ParameterException(
+          spec.commandLine(), "Invalid value for option '--backend': " + e.getMessage());
+    }
+  }
+
   private void validate() {
     if (pairs < 1) {
       throw new CommandLine.ParameterException(
@@ -100,6 +120,7 @@ public final class SocketpairExample implements Callable<Integer> {
           spec.commandLine(), "Invalid value for option '--repetitions': must be at least 1");
     }
     threadKind();
+    backend();
   }
 
   /**

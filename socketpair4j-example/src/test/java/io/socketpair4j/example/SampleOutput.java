@@ -12,8 +12,12 @@ import java.util.regex.Pattern;
 final class SampleOutput {
   private SampleOutput() {}
 
-  private static final Pattern PAIR_LINE = Pattern.compile("(\\w+): socketpair: (\\d+) <=> (\\d+)");
-  private static final Pattern READ_LINE = Pattern.compile("main: read '(\\w+)' on fd (\\d+)");
+  // An end is named by its descriptor number (native) or by #n (jdk); a read line says "fd 7" or
+  // "end #1".
+  private static final Pattern PAIR_LINE =
+      Pattern.compile("(\\w+): socketpair: (#?\\d+) <=> (#?\\d+)");
+  private static final Pattern READ_LINE =
+      Pattern.compile("main: read '(\\w+)' on (?:fd (\\d+)|end (#\\d+))");
   private static final Pattern SUMMARY_LINE =
       Pattern.compile("main: (\\d+) round trips in \\d+\\.\\d{3} s \\(\\d+ round trips/s\\)");
 
@@ -46,7 +50,8 @@ final class SampleOutput {
       for (String line : body) {
         Matcher m = READ_LINE.matcher(line);
         assertThat(m.matches()).as("read line '%s'", line).isTrue();
-        assertThat(m.group(2)).as(line).isEqualTo(firstFdByName.get(m.group(1)));
+        String end = m.group(2) != null ? m.group(2) : m.group(3);
+        assertThat(end).as(line).isEqualTo(firstFdByName.get(m.group(1)));
         counts.merge(m.group(1), 1, Integer::sum);
       }
       assertThat(counts)

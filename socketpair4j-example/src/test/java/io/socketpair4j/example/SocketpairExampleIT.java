@@ -14,11 +14,21 @@ import org.junit.jupiter.api.Test;
 class SocketpairExampleIT {
   private record Result(int exit, List<String> out, String err) {}
 
-  private static Result runJar(String... args) throws Exception {
+  private static Path jar() {
     Path jar = Path.of(System.getProperty("example.jar", "target/socketpair-example.jar"));
     assertThat(jar).exists();
+    return jar;
+  }
+
+  private static Result runJar(String... args) throws Exception {
+    return run(List.of("-jar", jar().toString()), args);
+  }
+
+  /** Runs {@code java} with the given JVM arguments, then the sample's arguments. */
+  private static Result run(List<String> jvmArgs, String... args) throws Exception {
     String java = ProcessHandle.current().info().command().orElseThrow();
-    List<String> command = new ArrayList<>(List.of(java, "-jar", jar.toString()));
+    List<String> command = new ArrayList<>(List.of(java));
+    command.addAll(jvmArgs);
     command.addAll(List.of(args));
     Path errFile = Files.createTempFile("socketpair-example", ".err");
     try {
@@ -54,6 +64,49 @@ class SocketpairExampleIT {
     Result r = runJar("--pairs", "5000", "--repetitions", "200", "--threads", "virtual", "--quiet");
     assertThat(r.exit()).as(r.err()).isZero();
     SampleOutput.assertSuccess(r.out(), 5000, 200, true);
+  }
+
+  @Test
+  void jdkBackendRun() throws Exception {
+    Result r = runJar("--backend", "jdk");
+    assertThat(r.exit()).as(r.err()).isZero();
+    SampleOutput.assertSuccess(r.out(), 3, 3, false);
+    assertThat(r.out().get(1)).isEqualTo("Alpha: socketpair: #1 <=> #2");
+  }
+
+  @Test
+  void jdkBackendScalesToFiveThousandPairs() throws Exception {
+    Result r =
+        runJar(
+            "--pairs",
+            "5000",
+            "--repetitions",
+            "20",
+            "--threads",
+            "virtual",
+            "--backend",
+            "jdk",
+            "--quiet");
+    assertThat(r.exit()).as(r.err()).isZero();
+    SampleOutput.assertSuccess(r.out(), 5000, 20, true);
+  }
+
+  @Test
+  void autoFallsBackToJdkChannelsWithoutNativeAccess() throws Exception {
+    // On the class path (not -jar) the manifest's Enable-Native-Access does not apply.
+    Result r =
+        run(
+            List.of(
+                "--illegal-native-access=deny",
+                "-cp",
+                jar().toString(),
+                SocketpairExample.class.getName()),
+            "--backend",
+            "auto");
+    assertThat(r.exit()).as(r.err()).isZero();
+    SampleOutput.assertSuccess(r.out(), 3, 3, false);
+    assertThat(r.out().get(1)).isEqualTo("Alpha: socketpair: #1 <=> #2");
+    assertThat(r.err()).isEmpty();
   }
 
   @Test

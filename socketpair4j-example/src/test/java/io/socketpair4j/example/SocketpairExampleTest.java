@@ -9,6 +9,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 @Timeout(120)
@@ -36,13 +37,43 @@ class SocketpairExampleTest {
         .allSatisfy(l -> assertThat(l).matches("(Alpha|Bravo|Charlie): socketpair: \\d+ <=> \\d+"));
   }
 
-  @ParameterizedTest(name = "--threads {0}")
-  @ValueSource(strings = {"platform", "virtual"})
-  void quietRunPrintsOneSummaryLine(String threads) {
-    assertThat(run("--pairs", "50", "--repetitions", "20", "--threads", threads, "--quiet"))
+  @ParameterizedTest(name = "--threads {0} --backend {1}")
+  @CsvSource({"platform,native", "virtual,native", "platform,jdk", "virtual,jdk"})
+  void quietRunPrintsOneSummaryLine(String threads, String backend) {
+    assertThat(
+            run(
+                "--pairs",
+                "50",
+                "--repetitions",
+                "20",
+                "--threads",
+                threads,
+                "--backend",
+                backend,
+                "--quiet"))
         .as(err.toString())
         .isZero();
     SampleOutput.assertSuccess(lines(), 50, 20, true);
+  }
+
+  @Test
+  void theJdkBackendNamesEndsInOrderInsteadOfByDescriptor() {
+    assertThat(run("--backend", "jdk")).as(err.toString()).isZero();
+    SampleOutput.assertSuccess(lines(), 3, 3, false);
+    assertThat(lines().subList(1, 4))
+        .containsExactly(
+            "Alpha: socketpair: #1 <=> #2",
+            "Bravo: socketpair: #3 <=> #4",
+            "Charlie: socketpair: #5 <=> #6");
+    assertThat(lines()).contains("main: read 'Bravo' on end #3");
+  }
+
+  @Test
+  void autoIsNativeWhereSupported() {
+    assertThat(io.socketpair4j.UnixSocketPair.isSupported()).isTrue();
+    assertThat(run("--backend", "auto", "--pairs", "1", "--repetitions", "1")).isZero();
+    assertThat(lines().get(1)).matches("Alpha: socketpair: \\d+ <=> \\d+");
+    assertThat(lines().get(2)).matches("main: read 'Alpha' on fd \\d+");
   }
 
   @Test
@@ -61,6 +92,7 @@ class SocketpairExampleTest {
         "--pairs=x",
         "--repetitions=0",
         "--threads=green",
+        "--backend=tcp",
         "--bogus",
         "extra"
       })
@@ -74,7 +106,13 @@ class SocketpairExampleTest {
   void helpAndVersion() {
     assertThat(run("--help")).isZero();
     assertThat(out.toString())
-        .contains("--pairs=N", "--repetitions=N", "--threads=KIND", "--quiet", "--version");
+        .contains(
+            "--pairs=N",
+            "--repetitions=N",
+            "--threads=KIND",
+            "--backend=KIND",
+            "--quiet",
+            "--version");
     out.reset();
     assertThat(run("--version")).isZero();
     assertThat(out.toString()).startsWith("socketpair-example ");
