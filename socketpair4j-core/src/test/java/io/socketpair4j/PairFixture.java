@@ -1,6 +1,7 @@
 package io.socketpair4j;
 
 import java.io.IOException;
+import java.nio.channels.Selector;
 import java.nio.channels.SocketChannel;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -10,8 +11,8 @@ import org.junit.jupiter.params.ParameterizedClass;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * A test class whose tests each get a fresh connected pair, {@link #a} and {@link #b}, and which
- * runs once for every {@link PairBackend}.
+ * A test class whose tests each get a fresh connected pair, {@link #a} and {@link #b}, and a
+ * selector of the same backend, and which runs once for every {@link PairBackend}.
  */
 @ParameterizedClass(name = "{0}")
 @MethodSource("io.socketpair4j.PairBackend#all")
@@ -22,16 +23,20 @@ abstract class PairFixture {
   PairBackend.Ends pair;
   SocketChannel a;
   SocketChannel b;
+  Selector selector;
 
   @BeforeEach
   void openPair() throws IOException {
     pair = backend.open();
     a = pair.first();
     b = pair.second();
+    selector = backend.openSelector();
   }
 
   @AfterEach
   void closePair() throws IOException {
-    pair.close();
+    try (PairBackend.Ends ends = pair) {
+      selector.close();
+    }
   }
 }

@@ -13,13 +13,10 @@ import java.nio.channels.CancelledKeyException;
 import java.nio.channels.ClosedSelectorException;
 import java.nio.channels.IllegalBlockingModeException;
 import java.nio.channels.SelectionKey;
-import java.nio.channels.Selector;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -27,18 +24,6 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /** Readiness selection of a pair's channels, the same for every backend and its selector. */
 class SelectorTest extends PairFixture {
-  private Selector selector;
-
-  @BeforeEach
-  void openSelector() throws IOException {
-    selector = backend.openSelector();
-  }
-
-  @AfterEach
-  void closeSelector() throws IOException {
-    selector.close();
-  }
-
   @Test
   @DisplayName("S31/S33: OP_READ follows the queue; OP_WRITE is ready on a new pair")
   void s33_readinessFollowsTheQueue() throws IOException {

@@ -76,6 +76,18 @@ class SocketPairTest {
   }
 
   @Test
+  void endsWorkWithTheStreamsOfChannels() throws Exception {
+    try (SocketPair pair = SocketPair.open()) {
+      java.io.OutputStream out = java.nio.channels.Channels.newOutputStream(pair.first());
+      java.io.InputStream in = java.nio.channels.Channels.newInputStream(pair.second());
+      out.write("through streams".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+      out.flush();
+      assertThat(new String(in.readNBytes(15), java.nio.charset.StandardCharsets.US_ASCII))
+          .isEqualTo("through streams");
+    }
+  }
+
+  @Test
   void closeClosesBothEndsAndMayBeRepeated() throws IOException {
     SocketPair pair = SocketPair.open();
     pair.close();

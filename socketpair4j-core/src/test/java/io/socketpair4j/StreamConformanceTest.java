@@ -11,9 +11,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.SelectionKey;
-import java.nio.channels.Selector;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
@@ -22,18 +19,6 @@ import org.junit.jupiter.api.Test;
  * terms, for every backend. See {@code docs/conformance.md} for where each S-id is covered.
  */
 class StreamConformanceTest extends PairFixture {
-  private Selector selector;
-
-  @BeforeEach
-  void openSelector() throws IOException {
-    selector = backend.openSelector();
-  }
-
-  @AfterEach
-  void closeSelector() throws IOException {
-    selector.close();
-  }
-
   @Test
   @DisplayName("S13: a non-blocking write queues part of a large buffer and returns that count")
   void s13_nonBlockingWriteIsPartial() throws IOException {
