@@ -7,6 +7,8 @@ import java.lang.management.ManagementFactory;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -35,6 +37,55 @@ class ResourceTest {
     }
     assertThat(descriptorCount()).isEqualTo(before);
     assertThat(TestSupport.openSocketCount()).isEqualTo(sockets);
+  }
+
+  /**
+   * Platform threads wait with an eventfd borrowed for the wait, so threads that waited and ended
+   * leave at most {@code WakeupFds.MAX_IDLE} idle eventfds, not one each until a garbage
+   * collection.
+   */
+  @Test
+  void threadsThatWaitedLeaveNoEventfdsBehind() throws Exception {
+    long before = eventFds();
+    List<UnixSocketPair> pairs = new ArrayList<>();
+    List<Background<Integer>> readers = new ArrayList<>();
+    try {
+      for (int i = 0; i < 1_000; i++) {
+        UnixSocketPair pair = UnixSocketPair.open();
+        pairs.add(pair);
+        readers.add(Background.start(() -> pair.first().read(ByteBuffer.allocate(1))));
+      }
+      for (Background<Integer> r : readers) {
+        r.awaitBlocked();
+      }
+      for (UnixSocketPair pair : pairs) {
+        pair.second().write(ByteBuffer.wrap(new byte[] {1}));
+      }
+      for (Background<Integer> r : readers) {
+        assertThat(r.get()).isEqualTo(1);
+        r.thread().join();
+      }
+    } finally {
+      for (UnixSocketPair pair : pairs) {
+        pair.close();
+      }
+    }
+    assertThat(eventFds()).isLessThanOrEqualTo(before + 64);
+  }
+
+  private static long eventFds() throws IOException {
+    try (var entries = Files.list(Path.of("/proc/self/fd"))) {
+      return entries
+          .filter(
+              p -> {
+                try {
+                  return Files.readSymbolicLink(p).toString().equals("anon_inode:[eventfd]");
+                } catch (IOException e) {
+                  return false;
+                }
+              })
+          .count();
+    }
   }
 
   @Test

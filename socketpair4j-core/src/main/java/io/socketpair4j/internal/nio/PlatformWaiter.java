@@ -12,54 +12,67 @@ import io.socketpair4j.internal.linux.Errno;
 import io.socketpair4j.internal.linux.LibC;
 import io.socketpair4j.internal.linux.LinuxConstants;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A platform thread's {@link Waiter}: {@code poll(2)} on the descriptor together with the thread's
- * own eventfd, which {@link #wake()} signals. The eventfd is closed by a cleaner once the thread
- * (and so this waiter) is gone.
+ * A platform thread's {@link Waiter}: {@code poll(2)} on the descriptor together with an eventfd
+ * borrowed for the wait (see {@link WakeupFds}), which {@link #wake()} signals.
+ *
+ * <p>{@link #wake()} sets {@link #wakePending} and then signals the eventfd published in {@link
+ * #wakeFd}, if any; {@link #await} publishes the eventfd and then checks {@link #wakePending}. Both
+ * are volatile, so a wake-up is never lost: either the waiter sees the flag, or the waker sees the
+ * eventfd.
  */
 final class PlatformWaiter extends Waiter {
-  private final int eventFd;
   private final MemorySegment pollFds;
   private final CallState callState;
   private final MemorySegment drain = MemorySegment.ofArray(new long[1]);
   private final CallState drainState = CallState.heap();
+  private volatile int wakeFd = -1;
+  private volatile boolean wakePending;
 
   PlatformWaiter() {
-    int efd =
-        LibC.eventfd(CallState.heap(), 0, LinuxConstants.EFD_CLOEXEC | LinuxConstants.EFD_NONBLOCK);
-    if (efd < 0) {
-      throw new UncheckedIOException(Errno.exception(-efd, "eventfd"));
-    }
-    this.eventFd = efd;
     Arena arena = Arena.ofAuto();
     this.pollFds = arena.allocate(POLLFD, 2);
     this.callState = CallState.allocate(arena);
-    pollFds.set(JAVA_INT, POLLFD.byteSize() + POLLFD_FD, efd);
     pollFds.set(JAVA_SHORT, POLLFD.byteSize() + POLLFD_EVENTS, LinuxConstants.POLLIN);
-    Resources.CLEANER.register(this, () -> LibC.close(CallState.heap(), efd));
   }
 
   @Override
   boolean await(int fd, short pollEvents, long timeoutNanos) throws IOException {
-    pollFds.set(JAVA_INT, POLLFD_FD, fd);
-    pollFds.set(JAVA_SHORT, POLLFD_EVENTS, pollEvents);
-    int timeoutMillis = timeoutNanos < 0 ? -1 : roundUpToMillis(timeoutNanos);
-    int n = LibC.poll(callState, pollFds, 2, timeoutMillis);
-    if (n < 0) {
-      if (-n == Errno.EINTR) {
+    if (wakePending) {
+      wakePending = false;
+      return true;
+    }
+    int efd = WakeupFds.borrow();
+    wakeFd = efd;
+    try {
+      if (wakePending) {
+        wakePending = false;
         return true;
       }
-      throw Errno.exception(-n, "poll");
+      pollFds.set(JAVA_INT, POLLFD_FD, fd);
+      pollFds.set(JAVA_SHORT, POLLFD_EVENTS, pollEvents);
+      pollFds.set(JAVA_INT, POLLFD.byteSize() + POLLFD_FD, efd);
+      int timeoutMillis = timeoutNanos < 0 ? -1 : roundUpToMillis(timeoutNanos);
+      int n = LibC.poll(callState, pollFds, 2, timeoutMillis);
+      if (n < 0) {
+        if (-n == Errno.EINTR) {
+          return true;
+        }
+        throw Errno.exception(-n, "poll");
+      }
+      if (pollFds.get(JAVA_SHORT, POLLFD.byteSize() + POLLFD_REVENTS) != 0) {
+        LibC.read(drainState, efd, drain, 8); // consume the wake-up
+        wakePending = false;
+      }
+      return n > 0;
+    } finally {
+      wakeFd = -1;
+      WakeupFds.giveBack(efd);
     }
-    if (pollFds.get(JAVA_SHORT, POLLFD.byteSize() + POLLFD_REVENTS) != 0) {
-      LibC.read(drainState, eventFd, drain, 8); // consume the wake-up
-    }
-    return n > 0;
   }
 
   /** Whole milliseconds, rounded up so that a wait never ends early, at most Integer.MAX_VALUE. */
@@ -70,7 +83,11 @@ final class PlatformWaiter extends Waiter {
 
   @Override
   void wake() {
-    MemorySegment one = MemorySegment.ofArray(new long[] {1});
-    LibC.write(CallState.heap(), eventFd, one, 8);
+    wakePending = true;
+    int efd = wakeFd;
+    if (efd >= 0) {
+      MemorySegment one = MemorySegment.ofArray(new long[] {1});
+      LibC.write(CallState.heap(), efd, one, 8);
+    }
   }
 }

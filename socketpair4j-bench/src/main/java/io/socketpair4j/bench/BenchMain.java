@@ -1,0 +1,305 @@
+package io.socketpair4j.bench;
+
+import io.socketpair4j.bench.Measurement.Group;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.results.BenchmarkResult;
+import org.openjdk.jmh.results.IterationResult;
+import org.openjdk.jmh.results.RunResult;
+import org.openjdk.jmh.runner.Runner;
+import org.openjdk.jmh.runner.RunnerException;
+import org.openjdk.jmh.runner.options.ChainedOptionsBuilder;
+import org.openjdk.jmh.runner.options.OptionsBuilder;
+import org.openjdk.jmh.runner.options.TimeValue;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * Runs every benchmark (the C reference, JMH, the scaled sample, the leak check) and writes the
+ * report and its chart.
+ */
+@Command(
+    name = "socketpair-bench",
+    mixinStandardHelpOptions = true,
+    description = "Measures socketpair4j against C, the JDK and other Java libraries.")
+public final class BenchMain implements Callable<Integer> {
+  static final Group CREATE = new Group("create + close a pair", "create+close", "µs", false);
+  static final Group PING_PLATFORM =
+      new Group("8-byte round trip, platform threads", "ping-pong (platform)", "µs", false);
+  static final Group PING_VIRTUAL =
+      new Group("8-byte round trip, virtual threads", "ping-pong (virtual)", "µs", false);
+  static final Group BULK_DIRECT =
+      new Group("one-way 64 KiB writes, direct buffers", "bulk (direct)", "GB/s", true);
+  static final Group BULK_HEAP =
+      new Group("one-way 64 KiB writes, heap buffers", "bulk (heap)", "GB/s", true);
+
+  static Group sample(int pairs, ThreadKind kind) {
+    return new Group(
+        "scaled sample, " + pairs + " pairs, " + kind.name().toLowerCase() + " threads",
+        "sample " + pairs + " (" + kind.name().toLowerCase() + ")",
+        "round trips/s",
+        true);
+  }
+
+  @Option(names = "--quick", description = "Short runs: the whole report in under 10 minutes.")
+  boolean quick;
+
+  @Option(
+      names = "--out",
+      paramLabel = "DIR",
+      defaultValue = "docs",
+      description =
+          "Where benchmarks.md and benchmarks.png are written (default: ${DEFAULT-VALUE}).")
+  Path out;
+
+  @Option(
+      names = "--cc",
+      paramLabel = "CC",
+      defaultValue = "cc",
+      description = "The C compiler for the reference (default: ${DEFAULT-VALUE}).")
+  String cc;
+
+  private final Map<Group, List<Measurement>> results = new LinkedHashMap<>();
+  private final Map<Impl, String> leaks = new LinkedHashMap<>();
+  private Path reference;
+
+  @Override
+  public Integer call() throws Exception {
+    long start = System.nanoTime();
+    reference = compileReference();
+    runC();
+    checkLeaks();
+    runJmh();
+    runSamples();
+    String command = "./socketpair-bench" + (quick ? " --quick" : "");
+    double minutes = (System.nanoTime() - start) / 60e9;
+    new Report(results, leaks, quick, command, minutes).write(out);
+    System.out.println("wrote " + out.resolve("benchmarks.md") + " and benchmarks.png");
+    return 0;
+  }
+
+  // -- C -----------------------------------------------------------------------------------
+
+  private Path compileReference() throws IOException, InterruptedException {
+    Path dir = Files.createTempDirectory("socketpair4j-bench");
+    Path source = dir.resolve("reference.c");
+    try (InputStream in = BenchMain.class.getResourceAsStream("/reference.c")) {
+      Files.copy(in, source);
+    }
+    Path binary = dir.resolve("reference");
+    exec(List.of(cc, "-O2", "-pthread", "-o", binary.toString(), source.toString()));
+    return binary;
+  }
+
+  private void runC() throws IOException, InterruptedException {
+    int rounds = quick ? 3 : 7;
+    add(CREATE, null, c("create", rounds, "200000"));
+    double ping = c("pingpong", rounds, quick ? "50000" : "200000");
+    add(PING_PLATFORM, null, ping);
+    add(PING_VIRTUAL, null, ping); // C has no virtual threads: pthreads are its reference
+    double bulk = c("throughput", rounds, quick ? "2048" : "8192");
+    add(BULK_DIRECT, null, bulk);
+    add(BULK_HEAP, null, bulk);
+    for (int pairs : new int[] {100, 1000, 5000}) {
+      double rate = c("sample", quick ? 1 : 3, Integer.toString(pairs), repetitions(pairs));
+      add(sample(pairs, ThreadKind.PLATFORM), null, rate);
+      add(sample(pairs, ThreadKind.VIRTUAL), null, rate);
+    }
+  }
+
+  private double c(String... args) throws IOException, InterruptedException {
+    List<String> command = new ArrayList<>(List.of(reference.toString()));
+    command.addAll(Arrays.asList(args));
+    return Double.parseDouble(exec(command).strip());
+  }
+
+  private double c(String what, int rounds, String... args)
+      throws IOException, InterruptedException {
+    List<String> command = new ArrayList<>(List.of(what, Integer.toString(rounds)));
+    command.addAll(Arrays.asList(args));
+    return c(command.toArray(String[]::new));
+  }
+
+  private String repetitions(int pairs) {
+    if (quick) {
+      return pairs >= 1000 ? "50" : "200";
+    }
+    return pairs >= 1000 ? "200" : "1000";
+  }
+
+  // -- the leak check ------------------------------------------------------------------------
+
+  private void checkLeaks() throws IOException, InterruptedException {
+    for (Impl impl : Impl.values()) {
+      String[] perPair = java(LeakCheck.class, impl.name(), "1000").strip().split(" ");
+      double now = Double.parseDouble(perPair[0]);
+      double afterGc = Double.parseDouble(perPair[1]);
+      if (now > 0.01) {
+        leaks.put(
+            impl,
+            String.format(
+                "leaks %.2f descriptors per pair after close (%.2f after a GC)", now, afterGc));
+      }
+    }
+  }
+
+  // -- JMH -----------------------------------------------------------------------------------
+
+  private void runJmh() throws RunnerException {
+    jmh(CreateCloseBenchmark.class, r -> CREATE, 1);
+    jmh(
+        PingPongBenchmark.class,
+        r -> r.getParams().getParam("threads").equals("VIRTUAL") ? PING_VIRTUAL : PING_PLATFORM,
+        1);
+    jmh(
+        ThroughputBenchmark.class,
+        r -> r.getParams().getParam("buffer").equals("HEAP") ? BULK_HEAP : BULK_DIRECT,
+        ThroughputBenchmark.CHUNK / 1e9); // writes/s to GB/s
+  }
+
+  private void jmh(
+      Class<?> benchmark, java.util.function.Function<RunResult, Group> group, double scale)
+      throws RunnerException {
+    ChainedOptionsBuilder options =
+        new OptionsBuilder()
+            .include(benchmark.getName())
+            .forks(1)
+            .warmupIterations(quick ? 2 : 5)
+            .warmupTime(TimeValue.seconds(1))
+            .measurementIterations(quick ? 3 : 10)
+            .measurementTime(TimeValue.seconds(quick ? 1 : 2))
+            .jvmArgsAppend("--enable-native-access=ALL-UNNAMED")
+            .shouldFailOnError(false);
+    Collection<RunResult> runs = new Runner(options.build()).run();
+    Map<String, Group> seen = new LinkedHashMap<>();
+    for (RunResult run : runs) {
+      Impl impl = Impl.valueOf(run.getParams().getParam("impl"));
+      Group g = group.apply(run);
+      seen.put(g.name() + impl, g);
+      add(g, impl, median(run) * scale);
+    }
+    // a benchmark that failed (for example, out of descriptors) leaves no result: say so
+    for (Impl impl : Impl.values()) {
+      for (Group g : groupsOf(benchmark)) {
+        if (!seen.containsKey(g.name() + impl)) {
+          addMissing(g, impl, "failed: see the run's output" + leakHint(impl));
+        }
+      }
+    }
+  }
+
+  private List<Group> groupsOf(Class<?> benchmark) {
+    if (benchmark == CreateCloseBenchmark.class) {
+      return List.of(CREATE);
+    }
+    if (benchmark == PingPongBenchmark.class) {
+      return List.of(PING_PLATFORM, PING_VIRTUAL);
+    }
+    return List.of(BULK_DIRECT, BULK_HEAP);
+  }
+
+  private String leakHint(Impl impl) {
+    return leaks.containsKey(impl) ? " (it " + leaks.get(impl) + ", and ran out)" : "";
+  }
+
+  private static double median(RunResult run) {
+    List<Double> scores = new ArrayList<>();
+    for (BenchmarkResult b : run.getBenchmarkResults()) {
+      for (IterationResult i : b.getIterationResults()) {
+        scores.add(i.getPrimaryResult().getScore());
+      }
+    }
+    scores.sort(null);
+    int n = scores.size();
+    return n % 2 == 1 ? scores.get(n / 2) : (scores.get(n / 2 - 1) + scores.get(n / 2)) / 2;
+  }
+
+  // -- the scaled sample ---------------------------------------------------------------------
+
+  private void runSamples() throws IOException, InterruptedException {
+    for (int pairs : new int[] {100, 1000, 5000}) {
+      for (ThreadKind kind : ThreadKind.values()) {
+        for (Impl impl : Impl.values()) {
+          Group g = sample(pairs, kind);
+          if (impl == Impl.PIPES && pairs == 5000) {
+            addMissing(g, impl, "not run: 4 descriptors per pair, 20,000 is this machine's limit");
+            continue;
+          }
+          try {
+            String rate =
+                java(
+                    ScaledSample.class,
+                    impl.name(),
+                    Integer.toString(pairs),
+                    repetitions(pairs),
+                    kind.name(),
+                    quick ? "1" : "3");
+            add(g, impl, Double.parseDouble(rate.strip()));
+          } catch (IOException e) {
+            addMissing(g, impl, "failed: " + e.getMessage().lines().findFirst().orElse(""));
+          }
+        }
+      }
+    }
+  }
+
+  // -- plumbing ------------------------------------------------------------------------------
+
+  private void add(Group g, Impl impl, double value) {
+    results.computeIfAbsent(g, k -> new ArrayList<>()).add(new Measurement(g, impl, value, ""));
+    System.out.printf(
+        "%-45s %-12s %12.3f %s%n", g.name(), impl == null ? "C" : impl, value, g.unit());
+  }
+
+  private void addMissing(Group g, Impl impl, String why) {
+    results
+        .computeIfAbsent(g, k -> new ArrayList<>())
+        .add(new Measurement(g, impl, Double.NaN, why));
+    System.out.printf("%-45s %-12s %s%n", g.name(), impl, why);
+  }
+
+  /** Runs a main class of this jar in a JVM of its own and returns what it printed. */
+  private static String java(Class<?> main, String... args)
+      throws IOException, InterruptedException {
+    String java = ProcessHandle.current().info().command().orElse("java");
+    List<String> command =
+        new ArrayList<>(
+            List.of(
+                java,
+                "--enable-native-access=ALL-UNNAMED",
+                "-cp",
+                System.getProperty("java.class.path"),
+                main.getName()));
+    command.addAll(Arrays.asList(args));
+    return exec(command);
+  }
+
+  private static String exec(List<String> command) throws IOException, InterruptedException {
+    Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+    String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    if (!p.waitFor(30, TimeUnit.MINUTES) || p.exitValue() != 0) {
+      throw new IOException(
+          String.join(" ", command) + " failed: " + output.strip().lines().findFirst().orElse(""));
+    }
+    // keep only the last line: children may print warnings first
+    List<String> lines = output.strip().lines().toList();
+    return lines.isEmpty() ? "" : lines.getLast();
+  }
+
+  public static void main(String[] args) {
+    System.setProperty("java.awt.headless", "true");
+    System.exit(new CommandLine(new BenchMain()).execute(args));
+  }
+}

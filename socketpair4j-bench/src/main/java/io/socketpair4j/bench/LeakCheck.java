@@ -1,0 +1,29 @@
+package io.socketpair4j.bench;
+
+/**
+ * The honesty check: opens and closes pairs and counts /proc/self/fd before and after. Run in a JVM
+ * of its own per implementation:
+ *
+ * <pre>java -cp benchmarks.jar io.socketpair4j.bench.LeakCheck IMPL N</pre>
+ *
+ * prints the descriptors left open per pair, right after closing and again after a garbage
+ * collection.
+ */
+public final class LeakCheck {
+  private LeakCheck() {}
+
+  public static void main(String[] args) throws Exception {
+    Impl impl = Impl.valueOf(args[0]);
+    int n = Integer.parseInt(args[1]);
+    impl.open().close(); // let the implementation set itself up (listeners, helper sockets)
+    long before = Descriptors.count();
+    for (int i = 0; i < n; i++) {
+      impl.open().close();
+    }
+    long after = Descriptors.count();
+    System.gc();
+    Thread.sleep(500); // for cleaners that close what was dropped; this is a report, not a test
+    long afterGc = Descriptors.count();
+    System.out.println((after - before) / (double) n + " " + (afterGc - before) / (double) n);
+  }
+}

@@ -1,0 +1,224 @@
+package io.socketpair4j.bench;
+
+import io.socketpair4j.bench.Measurement.Group;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.knowm.xchart.BitmapEncoder;
+import org.knowm.xchart.CategoryChart;
+import org.knowm.xchart.CategoryChartBuilder;
+import org.knowm.xchart.style.Styler;
+
+/**
+ * Writes docs/benchmarks.md (machine, commands, medians with ratios to C, targets) and its chart.
+ */
+final class Report {
+  private final Map<Group, List<Measurement>> results;
+  private final Map<Impl, String> leaks;
+  private final boolean quick;
+  private final String command;
+  private final double minutes;
+
+  Report(
+      Map<Group, List<Measurement>> results,
+      Map<Impl, String> leaks,
+      boolean quick,
+      String command,
+      double minutes) {
+    this.results = results;
+    this.leaks = leaks;
+    this.quick = quick;
+    this.command = command;
+    this.minutes = minutes;
+  }
+
+  void write(Path dir) throws IOException {
+    Files.createDirectories(dir);
+    chart(dir.resolve("benchmarks.png"));
+    Files.writeString(dir.resolve("benchmarks.md"), markdown());
+  }
+
+  private Measurement c(Group g) {
+    return results.get(g).stream().filter(m -> m.impl() == null).findFirst().orElseThrow();
+  }
+
+  private Measurement of(Group g, Impl impl) {
+    return results.get(g).stream().filter(m -> m.impl() == impl).findFirst().orElse(null);
+  }
+
+  private String markdown() throws IOException {
+    StringBuilder md = new StringBuilder();
+    md.append("# Benchmarks\n\n");
+    md.append(
+            "Every figure is a median measured in one run on one machine, and every ratio compares"
+                + " two figures of that run. Written by `")
+        .append(command)
+        .append("` on ")
+        .append(LocalDate.now())
+        .append(String.format(Locale.ROOT, " in %.1f minutes", minutes))
+        .append(quick ? " (quick mode: short JMH iterations, fewer rounds)" : "")
+        .append(".\n\n");
+    md.append("![Speed relative to C](benchmarks.png)\n\n");
+    md.append("## The machine\n\n").append(Machine.describe()).append('\n');
+    md.append("## How to reproduce\n\n");
+    md.append("```sh\n./socketpair-bench --quick   # under 10 minutes on 2 cores\n");
+    md.append("./socketpair-bench           # longer JMH iterations and more rounds\n```\n\n");
+    md.append(
+        "The command builds `socketpair4j-bench/target/benchmarks.jar` (JMH and every library"
+            + " compared), compiles the C reference `socketpair4j-bench/src/main/c/reference.c`"
+            + " with the machine's `cc -O2 -pthread`, runs everything, and rewrites this file and"
+            + " `benchmarks.png`. JMH runs one fork per benchmark; the median is taken over the"
+            + " measurement iterations. The scaled sample and the leak check run each"
+            + " configuration in a JVM of its own.\n\n");
+    md.append("## Results\n\n");
+    md.append(
+        "Ratio to C: the implementation's median divided by C's. For times (µs) lower is"
+            + " better; for throughput and round trips per second higher is better. C has no"
+            + " virtual threads: its pthreads are the reference for both thread kinds.\n\n");
+    md.append("| measurement | implementation | median | ratio to C |\n|---|---|---:|---:|\n");
+    for (Map.Entry<Group, List<Measurement>> e : results.entrySet()) {
+      Group g = e.getKey();
+      Measurement c = c(g);
+      for (Measurement m : e.getValue()) {
+        String name = m.impl() == null ? "C reference" : m.impl().title();
+        String value = m.measured() ? format(m.value()) + " " + g.unit() : "—";
+        String ratio = m.impl() == null ? "1" : m.measured() ? ratio(m.ratioTo(c)) : "—";
+        String note = m.note().isEmpty() ? "" : " (" + m.note() + ")";
+        if (m.impl() != null && leaks.containsKey(m.impl()) && m.note().isEmpty()) {
+          note = " (" + leaks.get(m.impl()) + ")";
+        }
+        md.append("| ")
+            .append(g.name())
+            .append(" | ")
+            .append(name)
+            .append(note)
+            .append(" | ")
+            .append(value)
+            .append(" | ")
+            .append(ratio)
+            .append(" |\n");
+      }
+    }
+    md.append("\n## Honesty checks\n\n");
+    md.append(
+        "Each implementation opened and closed 1,000 pairs in a JVM of its own while"
+            + " /proc/self/fd was counted before and after (and again after a GC).\n\n");
+    for (Impl impl : Impl.values()) {
+      md.append("- ")
+          .append(impl.title())
+          .append(": ")
+          .append(leaks.getOrDefault(impl, "no descriptor left open"))
+          .append('\n');
+    }
+    md.append(
+        "\nEvery benchmark checks its data: ping-pong compares each echoed counter, the bulk"
+            + " reader checks bytes of every read and the total received against the total"
+            + " written, the sample's clients compare every echo, and the C reference does the"
+            + " same.\n\n");
+    md.append("## Targets\n\n");
+    md.append(targets());
+    return md.toString();
+  }
+
+  private String targets() {
+    StringBuilder t = new StringBuilder("| target | measured | met |\n|---|---|---|\n");
+    target(t, "native create+close ≤ 1.3× C", BenchMain.CREATE, Impl.NATIVE, 1.3, false);
+    target(t, "JDK-channel create+close ≤ 3× C", BenchMain.CREATE, Impl.JDK, 3, false);
+    target(t, "ping-pong ≤ 1.3× C (platform)", BenchMain.PING_PLATFORM, Impl.NATIVE, 1.3, false);
+    target(t, "ping-pong ≤ 1.3× C (virtual)", BenchMain.PING_VIRTUAL, Impl.NATIVE, 1.3, false);
+    target(t, "throughput ≥ 0.9× C (direct)", BenchMain.BULK_DIRECT, Impl.NATIVE, 0.9, true);
+    target(t, "throughput ≥ 0.9× C (heap)", BenchMain.BULK_HEAP, Impl.NATIVE, 0.9, true);
+    target(
+        t,
+        "sample, 5000 pairs, virtual threads ≥ 1.2× C pthreads",
+        BenchMain.sample(5000, ThreadKind.VIRTUAL),
+        Impl.NATIVE,
+        1.2,
+        true);
+    t.append("\nsocketpair4j ahead of every other Java library, row by row:\n\n");
+    for (Group g : results.keySet()) {
+      Measurement ours = of(g, Impl.NATIVE);
+      List<String> ahead = new ArrayList<>();
+      for (Impl other : List.of(Impl.PIPES, Impl.TCP, Impl.JUNIXSOCKET, Impl.JNR)) {
+        Measurement m = of(g, other);
+        if (m != null && m.measured() && ours != null && ours.measured()) {
+          boolean better =
+              g.higherIsBetter() ? ours.value() >= m.value() : ours.value() <= m.value();
+          if (!better) {
+            ahead.add(other.title());
+          }
+        }
+      }
+      t.append("- ")
+          .append(g.name())
+          .append(": ")
+          .append(ahead.isEmpty() ? "yes" : "no, behind " + String.join(", ", ahead))
+          .append('\n');
+    }
+    return t.toString();
+  }
+
+  private void target(
+      StringBuilder t, String name, Group g, Impl impl, double bound, boolean atLeast) {
+    Measurement m = of(g, impl);
+    Measurement c = c(g);
+    if (m == null || !m.measured()) {
+      t.append("| ").append(name).append(" | not measured | no |\n");
+      return;
+    }
+    double r = m.ratioTo(c);
+    boolean met = atLeast ? r >= bound : r <= bound;
+    t.append("| ")
+        .append(name)
+        .append(" | ")
+        .append(ratio(r))
+        .append(" × C | ")
+        .append(
+            met
+                ? "yes"
+                : String.format(Locale.ROOT, "no (by %.0f%%)", 100 * Math.abs(r / bound - 1)))
+        .append(" |\n");
+  }
+
+  private static String format(double v) {
+    if (v >= 1000) {
+      return String.format(Locale.ROOT, "%,.0f", v);
+    }
+    return String.format(Locale.ROOT, v >= 10 ? "%.1f" : "%.2f", v);
+  }
+
+  private static String ratio(double r) {
+    return String.format(Locale.ROOT, "%.2f", r);
+  }
+
+  private void chart(Path png) throws IOException {
+    CategoryChart chart =
+        new CategoryChartBuilder()
+            .width(1400)
+            .height(700)
+            .title("Speed relative to C (1 = C; higher is better)")
+            .yAxisTitle("× C")
+            .build();
+    chart.getStyler().setLegendPosition(Styler.LegendPosition.OutsideS);
+    chart.getStyler().setXAxisLabelRotation(30);
+    chart.getStyler().setOverlapped(false);
+    List<String> categories = new ArrayList<>();
+    for (Group g : results.keySet()) {
+      categories.add(g.shortName());
+    }
+    for (Impl impl : Impl.values()) {
+      List<Double> speeds = new ArrayList<>();
+      for (Group g : results.keySet()) {
+        Measurement m = of(g, impl);
+        speeds.add(m != null && m.measured() ? m.speedRelativeTo(c(g)) : 0.0);
+      }
+      chart.addSeries(impl.title(), categories, speeds);
+    }
+    BitmapEncoder.saveBitmap(chart, png.toString(), BitmapEncoder.BitmapFormat.PNG);
+  }
+}
