@@ -6,6 +6,7 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
@@ -14,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.openjdk.jmh.results.BenchmarkResult;
 import org.openjdk.jmh.results.IterationResult;
 import org.openjdk.jmh.results.RunResult;
@@ -143,7 +145,13 @@ public final class BenchMain implements Callable<Integer> {
 
   private void checkLeaks() throws IOException, InterruptedException {
     for (Impl impl : Impl.values()) {
-      String[] perPair = java(LeakCheck.class, impl.name(), "1000").strip().split(" ");
+      String[] perPair;
+      try {
+        perPair = java(Duration.ofMinutes(5), LeakCheck.class, impl.name(), "1000").split(" ");
+      } catch (TimeoutException e) {
+        leaks.put(impl, "leak check did not finish");
+        continue;
+      }
       double now = Double.parseDouble(perPair[0]);
       double afterGc = Double.parseDouble(perPair[1]);
       if (now > 0.01) {
@@ -176,9 +184,9 @@ public final class BenchMain implements Callable<Integer> {
         new OptionsBuilder()
             .include(benchmark.getName())
             .forks(1)
-            .warmupIterations(quick ? 2 : 5)
+            .warmupIterations(quick ? 4 : 5)
             .warmupTime(TimeValue.seconds(1))
-            .measurementIterations(quick ? 3 : 10)
+            .measurementIterations(quick ? 4 : 10)
             .measurementTime(TimeValue.seconds(quick ? 1 : 2))
             .jvmArgsAppend("--enable-native-access=ALL-UNNAMED")
             .shouldFailOnError(false);
@@ -240,6 +248,7 @@ public final class BenchMain implements Callable<Integer> {
           try {
             String rate =
                 java(
+                    Duration.ofSeconds(quick ? 60 : 300),
                     ScaledSample.class,
                     impl.name(),
                     Integer.toString(pairs),
@@ -247,8 +256,10 @@ public final class BenchMain implements Callable<Integer> {
                     kind.name(),
                     quick ? "1" : "3");
             add(g, impl, Double.parseDouble(rate.strip()));
+          } catch (TimeoutException e) {
+            addMissing(g, impl, "did not finish within " + e.getMessage());
           } catch (IOException e) {
-            addMissing(g, impl, "failed: " + e.getMessage().lines().findFirst().orElse(""));
+            addMissing(g, impl, "failed: " + e.getMessage());
           }
         }
       }
@@ -270,9 +281,13 @@ public final class BenchMain implements Callable<Integer> {
     System.out.printf("%-45s %-12s %s%n", g.name(), impl, why);
   }
 
-  /** Runs a main class of this jar in a JVM of its own and returns what it printed. */
-  private static String java(Class<?> main, String... args)
-      throws IOException, InterruptedException {
+  /**
+   * Runs a main class of this jar in a JVM of its own and returns the last line it printed.
+   *
+   * @throws TimeoutException if it runs longer than {@code limit} (it is then killed)
+   */
+  private static String java(Duration limit, Class<?> main, String... args)
+      throws IOException, InterruptedException, TimeoutException {
     String java = ProcessHandle.current().info().command().orElse("java");
     List<String> command =
         new ArrayList<>(
@@ -283,7 +298,30 @@ public final class BenchMain implements Callable<Integer> {
                 System.getProperty("java.class.path"),
                 main.getName()));
     command.addAll(Arrays.asList(args));
-    return exec(command);
+    Path log = Files.createTempFile("socketpair4j-bench", ".out");
+    try {
+      Process p =
+          new ProcessBuilder(command)
+              .redirectErrorStream(true)
+              .redirectOutput(log.toFile())
+              .start();
+      if (!p.waitFor(limit.toSeconds(), TimeUnit.SECONDS)) {
+        p.destroyForcibly().waitFor();
+        throw new TimeoutException(limit.toSeconds() + " s");
+      }
+      List<String> lines = Files.readAllLines(log).stream().map(String::strip).toList();
+      if (p.exitValue() != 0) {
+        throw new IOException(
+            lines.stream()
+                .filter(l -> l.contains("Exception"))
+                .findFirst()
+                .orElse("exit " + p.exitValue()));
+      }
+      // the last line is the result: a JVM may print warnings first
+      return lines.isEmpty() ? "" : lines.getLast();
+    } finally {
+      Files.deleteIfExists(log);
+    }
   }
 
   private static String exec(List<String> command) throws IOException, InterruptedException {
@@ -293,7 +331,6 @@ public final class BenchMain implements Callable<Integer> {
       throw new IOException(
           String.join(" ", command) + " failed: " + output.strip().lines().findFirst().orElse(""));
     }
-    // keep only the last line: children may print warnings first
     List<String> lines = output.strip().lines().toList();
     return lines.isEmpty() ? "" : lines.getLast();
   }

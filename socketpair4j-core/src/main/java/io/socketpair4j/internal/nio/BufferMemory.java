@@ -19,16 +19,16 @@ import java.nio.ByteBuffer;
  * <p>Not thread-safe: each channel keeps one for reads and one for writes, guarded by its locks.
  */
 final class BufferMemory {
-  private WeakReference<ByteBuffer> direct = new WeakReference<>(null);
+  private WeakReference<ByteBuffer> direct; // null until the first direct buffer
   private long directBase;
 
-  private WeakReference<byte[]> array = new WeakReference<>(null);
-  private WeakReference<MemorySegment> slice = new WeakReference<>(null);
+  private WeakReference<byte[]> array; // null until the first heap buffer
+  private WeakReference<MemorySegment> slice;
   private int sliceOffset;
 
   /** The native address of {@code buffer}'s position; {@code buffer} is direct. */
   long address(ByteBuffer buffer) {
-    if (direct.get() != buffer) {
+    if (direct == null || direct.get() != buffer) {
       directBase = MemorySegment.ofBuffer(buffer.duplicate().clear()).address();
       direct = new WeakReference<>(buffer);
     }
@@ -42,7 +42,7 @@ final class BufferMemory {
   MemorySegment segment(ByteBuffer buffer) {
     byte[] a = buffer.array();
     int offset = buffer.arrayOffset() + buffer.position();
-    MemorySegment s = slice.get();
+    MemorySegment s = slice == null ? null : slice.get();
     if (s == null || offset != sliceOffset || array.get() != a) {
       s = MemorySegment.ofArray(a).asSlice(offset);
       slice = new WeakReference<>(s);

@@ -61,8 +61,6 @@ public final class NativeSocketChannel extends UnixSocketChannel {
   private final ReentrantLock readLock = new ReentrantLock();
   private final ReentrantLock writeLock = new ReentrantLock();
   private final Object stateLock = new Object();
-  private final CallState readState = CallState.heap();
-  private final CallState writeState = CallState.heap();
 
   // guarded by stateLock for writes; read without it
   private volatile boolean inputShutdown;
@@ -75,11 +73,10 @@ public final class NativeSocketChannel extends UnixSocketChannel {
   private volatile Waiter reader;
   private volatile Waiter writer;
 
-  // scatter/gather descriptions, made on first use; guarded by readLock / writeLock
-  private IoVectors readVectors;
-  private IoVectors writeVectors;
-  private final BufferMemory readMemory = new BufferMemory(); // guarded by readLock
-  private final BufferMemory writeMemory = new BufferMemory(); // guarded by writeLock
+  // what reads and writes need, made on first use (a pair made and closed unused costs less);
+  // guarded by readLock / writeLock
+  private Direction reads;
+  private Direction writes;
 
   /** Wraps {@code fd}, a connected stream socket, which this channel now owns. */
   public NativeSocketChannel(SelectorProvider provider, int fd) {
@@ -146,6 +143,9 @@ public final class NativeSocketChannel extends UnixSocketChannel {
     if (requested == 0) {
       return 0;
     }
+    if (reads == null) {
+      reads = new Direction();
+    }
     boolean blocking = isBlocking();
     long n = 0;
     beginIo(blocking, true);
@@ -203,10 +203,10 @@ public final class NativeSocketChannel extends UnixSocketChannel {
     int len = dst.limit() - position;
     long n;
     if (dst.isDirect()) {
-      n = LibC.recv(readState, fd, readMemory.address(dst), len, MSG_DONTWAIT);
+      n = LibC.recv(reads.callState, fd, reads.memory.address(dst), len, MSG_DONTWAIT);
       Reference.reachabilityFence(dst);
     } else {
-      n = LibC.recv(readState, fd, readMemory.segment(dst), len, MSG_DONTWAIT);
+      n = LibC.recv(reads.callState, fd, reads.memory.segment(dst), len, MSG_DONTWAIT);
     }
     if (n > 0) {
       dst.position(position + (int) n);
@@ -216,11 +216,8 @@ public final class NativeSocketChannel extends UnixSocketChannel {
 
   private long readVectored(ByteBuffer[] dsts, int offset, int length) {
     if (IoVectors.allDirect(dsts, offset, length)) {
-      if (readVectors == null) {
-        readVectors = new IoVectors();
-      }
-      MemorySegment msg = readVectors.describe(dsts, offset, length);
-      long n = LibC.recvmsg(readState, fd, msg, MSG_DONTWAIT);
+      MemorySegment msg = reads.vectors().describe(dsts, offset, length);
+      long n = LibC.recvmsg(reads.callState, fd, msg, MSG_DONTWAIT);
       Reference.reachabilityFence(dsts);
       if (n > 0) {
         IoVectors.advance(dsts, offset, length, n);
@@ -284,6 +281,9 @@ public final class NativeSocketChannel extends UnixSocketChannel {
     if (requested == 0) {
       return 0;
     }
+    if (writes == null) {
+      writes = new Direction();
+    }
     boolean blocking = isBlocking();
     long n = 0;
     beginIo(blocking, false);
@@ -344,12 +344,12 @@ public final class NativeSocketChannel extends UnixSocketChannel {
     int flags = MSG_DONTWAIT | MSG_NOSIGNAL;
     long n;
     if (src.isDirect()) {
-      n = LibC.send(writeState, fd, writeMemory.address(src), len, flags);
+      n = LibC.send(writes.callState, fd, writes.memory.address(src), len, flags);
       Reference.reachabilityFence(src);
     } else if (src.isReadOnly()) {
-      n = LibC.send(writeState, fd, MemorySegment.ofBuffer(src), len, flags); // no array access
+      n = LibC.send(writes.callState, fd, MemorySegment.ofBuffer(src), len, flags); // no array
     } else {
-      n = LibC.send(writeState, fd, writeMemory.segment(src), len, flags);
+      n = LibC.send(writes.callState, fd, writes.memory.segment(src), len, flags);
     }
     if (n > 0) {
       src.position(position + (int) n);
@@ -359,11 +359,8 @@ public final class NativeSocketChannel extends UnixSocketChannel {
 
   private long writeVectored(ByteBuffer[] srcs, int offset, int length) {
     if (IoVectors.allDirect(srcs, offset, length)) {
-      if (writeVectors == null) {
-        writeVectors = new IoVectors();
-      }
-      MemorySegment msg = writeVectors.describe(srcs, offset, length);
-      long n = LibC.sendmsg(writeState, fd, msg, MSG_DONTWAIT | MSG_NOSIGNAL);
+      MemorySegment msg = writes.vectors().describe(srcs, offset, length);
+      long n = LibC.sendmsg(writes.callState, fd, msg, MSG_DONTWAIT | MSG_NOSIGNAL);
       Reference.reachabilityFence(srcs);
       if (n > 0) {
         IoVectors.advance(srcs, offset, length, n);
