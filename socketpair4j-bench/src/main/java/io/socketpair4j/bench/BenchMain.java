@@ -35,6 +35,7 @@ import picocli.CommandLine.Option;
 @Command(
     name = "socketpair-bench",
     mixinStandardHelpOptions = true,
+    version = "socketpair-bench (socketpair4j 0.1.0-SNAPSHOT)",
     description = "Measures socketpair4j against C, the JDK and other Java libraries.")
 public final class BenchMain implements Callable<Integer> {
   static final Group CREATE = new Group("create + close a pair", "create+close", "µs", false);
