@@ -74,18 +74,7 @@ class ResourceTest {
   }
 
   private static long eventFds() throws IOException {
-    try (var entries = Files.list(Path.of("/proc/self/fd"))) {
-      return entries
-          .filter(
-              p -> {
-                try {
-                  return Files.readSymbolicLink(p).toString().equals("anon_inode:[eventfd]");
-                } catch (IOException e) {
-                  return false;
-                }
-              })
-          .count();
-    }
+    return TestSupport.descriptors(target -> target.equals("anon_inode:[eventfd]"));
   }
 
   @Test
@@ -119,18 +108,7 @@ class ResourceTest {
    * cleaner closes them whenever an earlier test's threads are collected.
    */
   private static long descriptorCount() throws IOException {
-    try (var entries = Files.list(Path.of("/proc/self/fd"))) {
-      return entries
-          .filter(
-              p -> {
-                try {
-                  return !Files.readSymbolicLink(p).toString().equals("anon_inode:[eventfd]");
-                } catch (IOException e) {
-                  return false; // the listing's own descriptor, closed meanwhile
-                }
-              })
-          .count();
-    }
+    return TestSupport.descriptors(target -> !target.equals("anon_inode:[eventfd]"));
   }
 
   @ParameterizedTest(name = "direct={0} blocking={1}")

@@ -13,7 +13,7 @@ import java.time.Duration;
 import java.util.function.BooleanSupplier;
 
 /** Helpers shared by the tests. */
-final class TestSupport {
+public final class TestSupport {
   private TestSupport() {}
 
   /** A generous bound for things that should happen promptly; never a sleep. */
@@ -122,12 +122,18 @@ final class TestSupport {
    * such as the eventfds of threads that have ended, come and go independently of a test.)
    */
   static long openSocketCount() throws IOException {
+    return descriptors(target -> target.startsWith("socket:"));
+  }
+
+  /** The number of entries of /proc/self/fd whose link target matches. */
+  public static long descriptors(java.util.function.Predicate<String> linkTarget)
+      throws IOException {
     try (var entries = Files.list(Path.of("/proc/self/fd"))) {
       return entries
           .filter(
               p -> {
                 try {
-                  return Files.readSymbolicLink(p).toString().startsWith("socket:");
+                  return linkTarget.test(Files.readSymbolicLink(p).toString());
                 } catch (IOException e) {
                   return false; // closed meanwhile, e.g. the listing's own descriptor
                 }

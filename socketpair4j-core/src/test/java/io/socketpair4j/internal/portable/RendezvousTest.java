@@ -87,16 +87,6 @@ class RendezvousTest {
   }
 
   private static long socketCount() throws IOException {
-    try (Stream<Path> fds = Files.list(Path.of("/proc/self/fd"))) {
-      return fds.filter(
-              p -> {
-                try {
-                  return Files.readSymbolicLink(p).toString().startsWith("socket:");
-                } catch (IOException e) {
-                  return false;
-                }
-              })
-          .count();
-    }
+    return io.socketpair4j.TestSupport.descriptors(target -> target.startsWith("socket:"));
   }
 }
