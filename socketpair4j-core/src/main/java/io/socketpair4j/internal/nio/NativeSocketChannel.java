@@ -167,6 +167,7 @@ public final class NativeSocketChannel extends UnixSocketChannel {
   /** Returns bytes read, -1 at end of stream, 0 when non-blocking with nothing ready or closed. */
   private long readLoop(ByteBuffer dst, ByteBuffer[] dsts, int offset, int length, boolean blocking)
       throws IOException {
+    boolean yielded = false;
     for (; ; ) {
       long n = dst != null ? recv(dst) : readVectored(dsts, offset, length);
       if (n > 0) {
@@ -188,7 +189,14 @@ public final class NativeSocketChannel extends UnixSocketChannel {
       if (!blocking) {
         return 0;
       }
-      reader.await(fd, LinuxConstants.POLLIN, -1);
+      if (!yielded && Thread.currentThread().isVirtual()) {
+        // Let the other virtual threads of this carrier run first (the peer is often one of
+        // them): if that produced the data, the park and the poller's wake-up are saved.
+        yielded = true;
+        Thread.yield();
+      } else {
+        reader.await(fd, LinuxConstants.POLLIN, -1);
+      }
       if (handle.isClosed()) {
         return 0; // asynchronously closed: end(false) reports it
       }
