@@ -1,7 +1,6 @@
 package io.socketpair4j;
 
 import static io.socketpair4j.TestSupport.ascii;
-import static io.socketpair4j.TestSupport.awaitBlocked;
 import static java.nio.channels.SelectionKey.OP_READ;
 import static java.nio.channels.SelectionKey.OP_WRITE;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -15,8 +14,6 @@ import java.nio.channels.IllegalBlockingModeException;
 import java.nio.channels.SelectionKey;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -77,11 +74,9 @@ class SelectorTest extends PairFixture {
   void s32_selectWakesOnData(boolean virtual) throws Exception {
     b.configureBlocking(false);
     SelectionKey key = b.register(selector, OP_READ);
-    CompletableFuture<Integer> selected = new CompletableFuture<>();
-    Thread selecting = start(virtual, () -> selected.complete(selector.select()), selected);
-    awaitBlocked(selecting);
+    Background<Integer> selected = Background.start(virtual, selector::select).awaitBlocked();
     a.write(ascii("x"));
-    assertThat(selected.get(20, TimeUnit.SECONDS)).isEqualTo(1);
+    assertThat(selected.get()).isEqualTo(1);
     assertThat(key.isReadable()).isTrue();
   }
 
@@ -90,11 +85,9 @@ class SelectorTest extends PairFixture {
   void wakeupMakesABlockedSelectReturn(boolean virtual) throws Exception {
     b.configureBlocking(false);
     b.register(selector, OP_READ);
-    CompletableFuture<Integer> selected = new CompletableFuture<>();
-    Thread selecting = start(virtual, () -> selected.complete(selector.select()), selected);
-    awaitBlocked(selecting);
+    Background<Integer> selected = Background.start(virtual, selector::select).awaitBlocked();
     assertThat(selector.wakeup()).isSameAs(selector);
-    assertThat(selected.get(20, TimeUnit.SECONDS)).isZero();
+    assertThat(selected.get()).isZero();
   }
 
   @Test
@@ -108,46 +101,34 @@ class SelectorTest extends PairFixture {
 
   @Test
   void closingTheSelectorWakesABlockedSelect() throws Exception {
-    CompletableFuture<Integer> selected = new CompletableFuture<>();
-    Thread selecting = start(false, () -> selected.complete(selector.select()), selected);
-    awaitBlocked(selecting);
+    Background<Integer> selected = Background.start(selector::select).awaitBlocked();
     selector.close();
-    selecting.join();
-    assertThat(selected).isDone();
+    selected.thread().join();
+    assertThat(selected.isDone()).isTrue();
   }
 
   @Test
   void interruptingASelectingThreadMakesItReturnAndKeepsTheStatus() throws Exception {
-    CompletableFuture<Boolean> interrupted = new CompletableFuture<>();
-    Thread selecting =
-        start(
-            false,
-            () -> {
-              selector.select();
-              interrupted.complete(Thread.currentThread().isInterrupted());
-              return null;
-            },
-            interrupted);
-    awaitBlocked(selecting);
-    selecting.interrupt();
-    assertThat(interrupted.get(20, TimeUnit.SECONDS)).isTrue();
+    Background<Integer> selected = Background.start(selector::select).awaitBlocked();
+    selected.thread().interrupt();
+    selected.get();
+    assertThat(selected.interruptedAtEnd()).isTrue();
   }
 
   @ParameterizedTest(name = "virtual={0}")
   @ValueSource(booleans = {false, true})
   void selectWithTheInterruptStatusSetReturnsAtOnceAndKeepsIt(boolean virtual) throws Exception {
-    CompletableFuture<Boolean> statusAfter = new CompletableFuture<>();
-    start(
-        virtual,
-        () -> {
-          Thread.currentThread().interrupt();
-          assertThat(selector.select()).isZero();
-          assertThat(selector.select(k -> {})).isZero();
-          statusAfter.complete(Thread.currentThread().isInterrupted());
-          return null;
-        },
-        statusAfter);
-    assertThat(statusAfter.get(20, TimeUnit.SECONDS)).isTrue();
+    Background<Void> selecting =
+        Background.start(
+            virtual,
+            () -> {
+              Thread.currentThread().interrupt();
+              assertThat(selector.select()).isZero();
+              assertThat(selector.select(k -> {})).isZero();
+              return null;
+            });
+    selecting.get();
+    assertThat(selecting.interruptedAtEnd()).isTrue();
     assertThat(selector.isOpen()).as("the selector stays open").isTrue();
   }
 
@@ -155,22 +136,18 @@ class SelectorTest extends PairFixture {
   void interestChangedWhileAnotherThreadSelectsTakesEffect() throws Exception {
     b.configureBlocking(false);
     SelectionKey key = b.register(selector, 0);
-    CompletableFuture<Integer> ready = new CompletableFuture<>();
-    Thread selecting =
-        start(
-            false,
-            () -> {
-              while (selector.select() == 0) {
-                // woken without a key: select again with the new interest set
-              }
-              ready.complete(key.readyOps());
-              return null;
-            },
-            ready);
-    awaitBlocked(selecting);
+    Background<Integer> ready =
+        Background.start(
+                () -> {
+                  while (selector.select() == 0) {
+                    // woken without a key: select again with the new interest set
+                  }
+                  return key.readyOps();
+                })
+            .awaitBlocked();
     key.interestOps(OP_WRITE);
     selector.wakeup();
-    assertThat(ready.get(20, TimeUnit.SECONDS)).isEqualTo(OP_WRITE);
+    assertThat(ready.get()).isEqualTo(OP_WRITE);
   }
 
   @Test
@@ -306,23 +283,5 @@ class SelectorTest extends PairFixture {
         p.close();
       }
     }
-  }
-
-  private interface Body {
-    Object run() throws Exception;
-  }
-
-  private static Thread start(boolean virtual, Body body, CompletableFuture<?> failure) {
-    Runnable task =
-        () -> {
-          try {
-            body.run();
-          } catch (Throwable t) {
-            failure.completeExceptionally(t);
-          }
-        };
-    return virtual
-        ? Thread.ofVirtual().name("selecting").start(task)
-        : Thread.ofPlatform().name("selecting").start(task);
   }
 }
