@@ -1,7 +1,8 @@
 # Shared by the launchers ./socketpair-example and ./socketpair-bench (sourced, not run).
-#   build_if_stale JAR MODULE   builds MODULE (and what it needs) when JAR is missing or older
-#                               than the sources
-#   find_java25                 sets java_cmd to a JDK 25 or newer on this machine, or exits 2
+#   build_if_stale JAR MODULE NAME   builds MODULE (and what it needs) when JAR is missing or
+#                                    older than the sources; NAME prefixes its message
+#   find_java25 NAME                 sets java_cmd to a JDK 25 or newer on this machine, or
+#                                    exits 2 with a message prefixed by NAME
 
 build_if_stale() {
   local jar="$1" module="$2" name="$3"

@@ -122,17 +122,13 @@ public final class BenchMain implements Callable<Integer> {
     }
   }
 
-  private double c(String... args) throws IOException, InterruptedException {
-    List<String> command = new ArrayList<>(List.of(reference.toString()));
-    command.addAll(Arrays.asList(args));
-    return Double.parseDouble(exec(command).strip());
-  }
-
+  /** Runs one measurement of the C reference: {@code reference WHAT ROUNDS ARGS...}. */
   private double c(String what, int rounds, String... args)
       throws IOException, InterruptedException {
-    List<String> command = new ArrayList<>(List.of(what, Integer.toString(rounds)));
+    List<String> command =
+        new ArrayList<>(List.of(reference.toString(), what, Integer.toString(rounds)));
     command.addAll(Arrays.asList(args));
-    return c(command.toArray(String[]::new));
+    return Double.parseDouble(exec(command).strip());
   }
 
   private String repetitions(int pairs) {

@@ -42,10 +42,6 @@ final class PlatformWaiter extends Waiter {
 
   @Override
   boolean await(int fd, short pollEvents, long timeoutNanos) throws IOException {
-    if (wakePending) {
-      wakePending = false;
-      return true;
-    }
     int efd = WakeupFds.borrow();
     wakeFd = efd;
     try {

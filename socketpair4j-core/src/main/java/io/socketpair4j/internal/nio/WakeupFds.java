@@ -49,11 +49,4 @@ final class WakeupFds {
     }
     LibC.close(CallState.heap(), efd);
   }
-
-  /** How many idle eventfds are kept now. */
-  static int idle() {
-    synchronized (IDLE) {
-      return idle;
-    }
-  }
 }

@@ -106,7 +106,7 @@ final class Rendezvous {
     } catch (IOException e) {
       // Once the timer has closed the listener, a connect is refused and an accept or connect
       // finds its channel closed: all of that is the timeout.
-      if (state.get() == EXPIRED) {
+      if (state.get() == EXPIRED && !(e instanceof SocketTimeoutException)) {
         SocketTimeoutException timeout = timedOut();
         timeout.initCause(e);
         throw timeout;

@@ -23,11 +23,11 @@ final class RendezvousDirectory {
    * The longest socket path, in bytes without the terminating NUL: {@code sun_path} holds 108 bytes
    * on Linux and Windows, 104 on macOS and the BSDs.
    */
-  static final int MAX_PATH_BYTES =
-      System.getProperty("os.name", "").startsWith("Linux")
-              || System.getProperty("os.name", "").startsWith("Windows")
-          ? 107
-          : 103;
+  static final int MAX_PATH_BYTES = maxPathBytes(System.getProperty("os.name", ""));
+
+  private static int maxPathBytes(String os) {
+    return os.startsWith("Linux") || os.startsWith("Windows") ? 107 : 103;
+  }
 
   /** The longest name {@link Files#createTempDirectory} gives: prefix, then an unsigned long. */
   private static final int LONGEST_NAME = PREFIX.length() + 20;
@@ -94,10 +94,6 @@ final class RendezvousDirectory {
             + " to a shorter directory");
   }
 
-  Path directory() {
-    return directory;
-  }
-
   Path socket() {
     return socket;
   }
@@ -111,7 +107,7 @@ final class RendezvousDirectory {
     try {
       Files.deleteIfExists(socket);
     } catch (IOException e) {
-      // reported through the directory's deletion, if that fails too
+      // the directory's deletion below then fails too; nothing more can be done
     }
     try {
       Files.deleteIfExists(directory);
