@@ -37,10 +37,6 @@ public final class LibC {
       critical("recv", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT));
   private static final MethodHandle SEND =
       critical("send", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT));
-  private static final MethodHandle RECV_NATIVE =
-      critical("recv", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, JAVA_LONG, JAVA_LONG, JAVA_INT));
-  private static final MethodHandle SEND_NATIVE =
-      critical("send", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, JAVA_LONG, JAVA_LONG, JAVA_INT));
   private static final MethodHandle RECVMSG =
       critical("recvmsg", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_INT));
   private static final MethodHandle SENDMSG =
@@ -80,6 +76,26 @@ public final class LibC {
       blocking(
           "epoll_wait", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT));
 
+  /**
+   * {@code syscall(number, fd, msghdr, flags, ...)} for {@code sendmsg} and {@code recvmsg}, with
+   * {@link #HELD_SEGMENTS} more pointer arguments that the system call never reads. {@code syscall}
+   * is variadic, so passing more arguments than the call uses is well defined; what they are for is
+   * the linker: it holds the scope of every segment passed to a downcall until the call returns, so
+   * the memory that the iovecs point into cannot be freed while the kernel uses it.
+   */
+  private static final MethodHandle SYSCALL_MSG =
+      LINKER.downcallHandle(
+          LINKER.defaultLookup().findOrThrow("syscall"),
+          FunctionDescriptor.of(
+              JAVA_LONG, JAVA_LONG, JAVA_LONG, ADDRESS, JAVA_LONG, ADDRESS, ADDRESS, ADDRESS,
+              ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS),
+          ERRNO,
+          CRITICAL,
+          Linker.Option.firstVariadicArg(1));
+
+  /** How many segments one {@code sendmsg} or {@code recvmsg} call with held segments holds. */
+  public static final int HELD_SEGMENTS = 8;
+
   private static MethodHandle critical(String name, FunctionDescriptor descriptor) {
     return LINKER.downcallHandle(
         LINKER.defaultLookup().findOrThrow(name), descriptor, ERRNO, CRITICAL);
@@ -100,8 +116,20 @@ public final class LibC {
     return r >= 0 ? r : -cs.errno();
   }
 
-  private static AssertionError unexpected(Throwable t) {
-    return new AssertionError("downcall failed", t);
+  /**
+   * What a failed {@code invokeExact} rethrows. The linker itself throws unchecked exceptions that
+   * must reach the caller unchanged: {@link IllegalStateException} when a segment's arena was
+   * closed, {@link WrongThreadException} when a confined segment is used from another thread.
+   * Anything checked would be a bug in this class.
+   */
+  private static RuntimeException unexpected(Throwable t) {
+    if (t instanceof RuntimeException e) {
+      return e;
+    }
+    if (t instanceof Error e) {
+      throw e;
+    }
+    throw new AssertionError("downcall failed", t);
   }
 
   /** {@code socketpair(domain, type, protocol, sv)}; {@code sv} holds two ints. */
@@ -145,30 +173,6 @@ public final class LibC {
     }
   }
 
-  /**
-   * {@code recv} into native memory at {@code address}, which the caller keeps alive (a direct
-   * buffer it holds reachable). Passing a raw address, rather than a segment, makes no garbage.
-   */
-  public static long recv(CallState cs, int fd, long address, long len, int flags) {
-    try {
-      return result((long) RECV_NATIVE.invokeExact(cs.segment(), fd, address, len, flags), cs);
-    } catch (Throwable t) {
-      throw unexpected(t);
-    }
-  }
-
-  /**
-   * {@code send} from native memory at {@code address}; see {@link #recv(CallState, int, long,
-   * long, int)}.
-   */
-  public static long send(CallState cs, int fd, long address, long len, int flags) {
-    try {
-      return result((long) SEND_NATIVE.invokeExact(cs.segment(), fd, address, len, flags), cs);
-    } catch (Throwable t) {
-      throw unexpected(t);
-    }
-  }
-
   public static long recvmsg(CallState cs, int fd, MemorySegment msghdr, int flags) {
     try {
       return result((long) RECVMSG.invokeExact(cs.segment(), fd, msghdr, flags), cs);
@@ -180,6 +184,47 @@ public final class LibC {
   public static long sendmsg(CallState cs, int fd, MemorySegment msghdr, int flags) {
     try {
       return result((long) SENDMSG.invokeExact(cs.segment(), fd, msghdr, flags), cs);
+    } catch (Throwable t) {
+      throw unexpected(t);
+    }
+  }
+
+  /**
+   * {@code sendmsg(fd, msghdr, flags)} while holding the scope of every segment in {@code held}
+   * (length {@link #HELD_SEGMENTS}; unused elements {@link MemorySegment#NULL}): the segments whose
+   * memory the msghdr's iovecs point into.
+   */
+  public static long sendmsg(
+      CallState cs, int fd, MemorySegment msghdr, int flags, MemorySegment[] held) {
+    return msg(cs, LinuxAbi.SYS_SENDMSG, fd, msghdr, flags, held);
+  }
+
+  /** {@code recvmsg(fd, msghdr, flags)} while holding the scopes of {@code held}; see sendmsg. */
+  public static long recvmsg(
+      CallState cs, int fd, MemorySegment msghdr, int flags, MemorySegment[] held) {
+    return msg(cs, LinuxAbi.SYS_RECVMSG, fd, msghdr, flags, held);
+  }
+
+  private static long msg(
+      CallState cs, long number, int fd, MemorySegment msghdr, int flags, MemorySegment[] held) {
+    try {
+      return result(
+          (long)
+              SYSCALL_MSG.invokeExact(
+                  cs.segment(),
+                  number,
+                  (long) fd,
+                  msghdr,
+                  (long) flags,
+                  held[0],
+                  held[1],
+                  held[2],
+                  held[3],
+                  held[4],
+                  held[5],
+                  held[6],
+                  held[7]),
+          cs);
     } catch (Throwable t) {
       throw unexpected(t);
     }

@@ -60,8 +60,11 @@ public final class LinuxAbi {
   /** Size of {@code sa_family_t}: an unnamed socket's address is just the family. */
   public static final int SA_FAMILY_SIZE = 2;
 
+  /** True on x86_64, false on aarch64. */
+  private static final boolean X86_64 = isX86_64(System.getProperty("os.arch"));
+
   /** True on x86_64, where {@code struct epoll_event} is packed. */
-  public static final boolean EPOLL_EVENT_PACKED = isX86_64(System.getProperty("os.arch"));
+  public static final boolean EPOLL_EVENT_PACKED = X86_64;
 
   /** {@code struct epoll_event { uint32_t events; epoll_data_t data; }} for this architecture. */
   public static final StructLayout EPOLL_EVENT = epollEvent(EPOLL_EVENT_PACKED);
@@ -78,6 +81,12 @@ public final class LinuxAbi {
   public static final long EPOLL_EVENT_SIZE = EPOLL_EVENT.byteSize();
   public static final long EPOLL_EVENT_EVENTS = 0;
   public static final long EPOLL_EVENT_DATA = EPOLL_EVENT_PACKED ? 4 : 8;
+
+  /** {@code SYS_sendmsg} of {@code <asm/unistd.h>} for this architecture. */
+  public static final long SYS_SENDMSG = X86_64 ? 46 : 211;
+
+  /** {@code SYS_recvmsg} of {@code <asm/unistd.h>} for this architecture. */
+  public static final long SYS_RECVMSG = X86_64 ? 47 : 212;
 
   static boolean isX86_64(String arch) {
     return "amd64".equals(arch) || "x86_64".equals(arch);

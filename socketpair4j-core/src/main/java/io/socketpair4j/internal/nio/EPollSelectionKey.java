@@ -23,10 +23,12 @@ final class EPollSelectionKey extends AbstractSelectionKey {
   int registeredEvents; // epoll events now registered; 0 when not in the epoll set
   private boolean holdsUse; // whether this key holds a use of the channel's descriptor
 
-  EPollSelectionKey(NativeSocketChannel channel, EPollSelector selector, boolean holdsUse) {
+  EPollSelectionKey(
+      NativeSocketChannel channel, EPollSelector selector, boolean holdsUse, int interestOps) {
     this.channel = channel;
     this.selector = selector;
     this.holdsUse = holdsUse;
+    this.interestOps = interestOps;
   }
 
   @Override

@@ -6,6 +6,7 @@ import static io.socketpair4j.internal.linux.LinuxAbi.EPOLL_EVENT_EVENTS;
 import static io.socketpair4j.internal.linux.LinuxAbi.EPOLL_EVENT_SIZE;
 import static java.lang.foreign.ValueLayout.JAVA_INT_UNALIGNED;
 import static java.lang.foreign.ValueLayout.JAVA_LONG_UNALIGNED;
+import static java.util.concurrent.TimeUnit.MILLISECONDS;
 
 import io.socketpair4j.internal.linux.CallState;
 import io.socketpair4j.internal.linux.Errno;
@@ -29,7 +30,6 @@ import java.util.HashSet;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 /**
@@ -43,7 +43,14 @@ import java.util.function.Consumer;
  *
  * <p>Each registered key holds a use of its channel's descriptor, so a channel closed while
  * registered keeps its descriptor number until the selector has deregistered the key, and epoll is
- * never told about a number that now belongs to another file.
+ * never told about a number that now belongs to another file (the channel shuts its connection down
+ * at close, so its peer sees end of stream at once all the same). The selector's own epoll
+ * descriptor and wake-up eventfd are {@link FdHandle}s too: {@link #wakeup()} writes only while it
+ * holds a use, and a selection holds one of the epoll descriptor.
+ *
+ * <p>A selection operation that may block returns only when a key is selected, on {@link
+ * #wakeup()}, on interrupt or when its timeout has passed: after {@code EINTR} or a spurious unpark
+ * it goes on waiting for the time that remains.
  *
  * <p>Locking, as {@link Selector} specifies: selection operations synchronize on the selector, then
  * on the selected-key set; registration and interest changes do not wait for a selection in
@@ -54,6 +61,8 @@ public final class EPollSelector extends AbstractSelector {
 
   private final int epfd;
   private final int wakeFd;
+  private final FdHandle epHandle;
+  private final FdHandle wakeHandle;
   private final Arena arena = Arena.ofShared();
   private final MemorySegment events;
   private final CallState waitState;
@@ -71,7 +80,6 @@ public final class EPollSelector extends AbstractSelector {
 
   private final Object wakeLock = new Object();
   private boolean wakeupPending; // guarded by wakeLock
-  private boolean wakeFdClosed; // guarded by wakeLock
 
   // guarded by this
   private EPollSelectionKey[] keysByFd = new EPollSelectionKey[64];
@@ -94,6 +102,8 @@ public final class EPollSelector extends AbstractSelector {
     }
     this.epfd = ep;
     this.wakeFd = ev;
+    this.epHandle = new FdHandle(ep);
+    this.wakeHandle = new FdHandle(ev);
     this.events = arena.allocate(EPOLL_EVENT, MAX_EVENTS);
     this.waitState = CallState.allocate(arena);
     int r = ctl(LinuxConstants.EPOLL_CTL_ADD, wakeFd, LinuxConstants.EPOLLIN);
@@ -131,11 +141,16 @@ public final class EPollSelector extends AbstractSelector {
       throw new IllegalSelectorException();
     }
     // If the channel is being closed concurrently there is no use to take; the key is cancelled
-    // by the close as soon as register returns.
-    EPollSelectionKey key = new EPollSelectionKey(channel, this, channel.handle().acquire());
+    // by the close as soon as register returns. The key is complete (interest set, update queued)
+    // before it is published in the key set: from then on another thread may cancel it, and
+    // register then returns the cancelled key, as the JDK does (JDK-8287580).
+    EPollSelectionKey key = new EPollSelectionKey(channel, this, channel.handle().acquire(), ops);
     key.attach(attachment);
+    if (ops != 0) {
+      interestChanged(key);
+    }
     keys.add(key);
-    key.interestOps(ops);
+    RaceHooks.at(RaceHooks.Point.REGISTER_PUBLISHED);
     if (!isOpen()) {
       keys.remove(key);
       key.cancel();
@@ -291,15 +306,22 @@ public final class EPollSelector extends AbstractSelector {
     processUpdates();
     processCancelledKeys();
     int n;
-    if (timeoutMillis == 0) {
-      n = epollWait(0);
-    } else {
-      begin(); // an interrupt wakes the selector up
-      try {
-        n = waitForEvents(timeoutMillis);
-      } finally {
-        end();
+    if (!epHandle.acquire()) {
+      throw new ClosedSelectorException();
+    }
+    try {
+      if (timeoutMillis == 0) {
+        n = waitForEvents(0);
+      } else {
+        begin(); // an interrupt wakes the selector up
+        try {
+          n = waitForEvents(timeoutMillis);
+        } finally {
+          end();
+        }
       }
+    } finally {
+      epHandle.release();
     }
     processCancelledKeys();
     int count = processEvents(n, action);
@@ -308,26 +330,46 @@ public final class EPollSelector extends AbstractSelector {
     return count;
   }
 
+  /**
+   * Waits until epoll reports events, the selector is woken up (the wake-up eventfd is one of the
+   * events) or interrupted, or {@code timeoutMillis} pass (-1: no limit; 0: just look); returns the
+   * number of events. {@code EINTR} and spurious unparks do not end the wait: it goes on with the
+   * time that remains.
+   */
   private int waitForEvents(long timeoutMillis) throws IOException {
-    if (!Thread.currentThread().isVirtual()) {
-      return epollWait((int) Math.min(timeoutMillis, Integer.MAX_VALUE));
+    boolean virtual = Thread.currentThread().isVirtual();
+    long deadline = timeoutMillis < 0 ? 0 : System.nanoTime() + MILLISECONDS.toNanos(timeoutMillis);
+    for (; ; ) {
+      long remainingNanos = timeoutMillis < 0 ? -1 : Math.max(0, deadline - System.nanoTime());
+      int n;
+      if (!virtual || remainingNanos == 0) {
+        n = epollWait(remainingNanos < 0 ? -1 : PlatformWaiter.roundUpToMillis(remainingNanos));
+      } else {
+        // A virtual thread must not sit in epoll_wait: look, and if nothing is ready, park until
+        // the epoll descriptor itself becomes readable, then look again.
+        n = epollWait(0);
+        if (n == 0 && !Thread.currentThread().isInterrupted()) {
+          RaceHooks.at(RaceHooks.Point.SELECT_PARK);
+          Waiter.current().await(epfd, LinuxConstants.POLLIN, remainingNanos);
+          n = epollWait(0);
+        }
+      }
+      if (n > 0 || (n == 0 && remainingNanos == 0) || Thread.currentThread().isInterrupted()) {
+        return Math.max(n, 0);
+      }
+      // EINTR, a spurious unpark, or a timed wait that ended early: wait for the time left
     }
-    // A virtual thread must not sit in epoll_wait: look, and if nothing is ready, park until the
-    // epoll descriptor itself becomes readable.
-    int n = epollWait(0);
-    if (n == 0 && !Thread.currentThread().isInterrupted()) {
-      long nanos = timeoutMillis < 0 ? -1 : TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
-      Waiter.current().await(epfd, LinuxConstants.POLLIN, nanos);
-      n = epollWait(0);
-    }
-    return n;
   }
 
+  /** One {@code epoll_wait}; returns the number of events, or -1 when a signal interrupted it. */
   private int epollWait(int timeoutMillis) throws IOException {
-    int n = LibC.epoll_wait(waitState, epfd, events, MAX_EVENTS, timeoutMillis);
+    int n =
+        RaceHooks.at(RaceHooks.Point.SELECT_EPOLL_WAIT)
+            ? -Errno.EINTR
+            : LibC.epoll_wait(waitState, epfd, events, MAX_EVENTS, timeoutMillis);
     if (n < 0) {
       if (-n == Errno.EINTR) {
-        return 0;
+        return -1;
       }
       throw Errno.exception(-n, "epoll_wait");
     }
@@ -376,10 +418,14 @@ public final class EPollSelector extends AbstractSelector {
   @Override
   public Selector wakeup() {
     synchronized (wakeLock) {
-      if (!wakeupPending && !wakeFdClosed) {
-        MemorySegment one = MemorySegment.ofArray(new long[] {1});
-        LibC.write(CallState.heap(), wakeFd, one, 8);
-        wakeupPending = true;
+      if (!wakeupPending && wakeHandle.acquire()) {
+        try {
+          MemorySegment one = MemorySegment.ofArray(new long[] {1});
+          LibC.write(CallState.heap(), wakeFd, one, 8);
+          wakeupPending = true;
+        } finally {
+          wakeHandle.release();
+        }
       }
     }
     return this;
@@ -387,9 +433,13 @@ public final class EPollSelector extends AbstractSelector {
 
   private void clearWakeup() {
     synchronized (wakeLock) {
-      if (wakeupPending && !wakeFdClosed) {
-        LibC.read(CallState.heap(), wakeFd, wakeValue, 8);
-        wakeupPending = false;
+      if (wakeupPending && wakeHandle.acquire()) {
+        try {
+          LibC.read(CallState.heap(), wakeFd, wakeValue, 8);
+          wakeupPending = false;
+        } finally {
+          wakeHandle.release();
+        }
       }
     }
   }
@@ -403,12 +453,8 @@ public final class EPollSelector extends AbstractSelector {
           key.cancel();
         }
         processCancelledKeys();
-        synchronized (wakeLock) {
-          CallState cs = CallState.heap();
-          LibC.close(cs, wakeFd);
-          LibC.close(cs, epfd);
-          wakeFdClosed = true;
-        }
+        wakeHandle.close();
+        epHandle.close();
         arena.close();
       }
     }

@@ -6,7 +6,9 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 
 /**
- * A file descriptor whose number cannot be reused while anyone is still using it.
+ * A file descriptor whose number cannot be reused while anyone is still using it: the one lifetime
+ * rule for every descriptor the library owns (sockets, eventfds, epoll instances). A number is
+ * written to, waited on, registered or closed only while a use of it is held.
  *
  * <p>Each system call on the fd, and each selector registration of it, holds a <em>use</em>: {@link
  * #acquire()} before, {@link #release()} after. {@link #close()} marks the handle closed, so that
@@ -69,25 +71,42 @@ final class FdHandle {
    * The descriptor is closed now if no use is in flight, or by the last {@link #release()}.
    */
   boolean close() {
+    if (!markClosed()) {
+      return false;
+    }
+    release();
+    return true;
+  }
+
+  /**
+   * Marks the handle closed, so that no new use can start, but keeps the owner's use: the number
+   * stays valid until the owner calls {@link #release()}. Returns false when it was already closed
+   * (the owner's use is then no longer held). For a close that must act on the descriptor first
+   * (see {@link #inUseByOthers()}).
+   */
+  boolean markClosed() {
     for (; ; ) {
       int s = (int) STATE.getVolatile(this);
       if (s < 0) {
         return false;
       }
       if (STATE.compareAndSet(this, s, s | CLOSED)) {
-        release();
         return true;
       }
     }
   }
 
-  boolean isClosed() {
-    return (int) STATE.getVolatile(this) < 0;
+  /**
+   * After {@link #markClosed()}, while the owner's use is still held: whether anyone else holds a
+   * use, so that releasing the owner's use will not close the descriptor yet. Once closed, uses
+   * only end, so a false answer stays false.
+   */
+  boolean inUseByOthers() {
+    return ((int) STATE.getVolatile(this) & ~CLOSED) > 1;
   }
 
-  /** True once the descriptor number itself has been given back to the kernel. */
-  boolean isReleased() {
-    return (int) STATE.getVolatile(this) == CLOSED;
+  boolean isClosed() {
+    return (int) STATE.getVolatile(this) < 0;
   }
 
   private void closeDescriptor() {

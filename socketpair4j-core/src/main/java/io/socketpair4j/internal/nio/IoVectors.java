@@ -7,76 +7,196 @@ import static io.socketpair4j.internal.linux.LinuxAbi.MSGHDR;
 import static io.socketpair4j.internal.linux.LinuxAbi.MSGHDR_IOV;
 import static io.socketpair4j.internal.linux.LinuxAbi.MSGHDR_IOVLEN;
 import static java.lang.foreign.ValueLayout.ADDRESS;
+import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
-import io.socketpair4j.internal.linux.LinuxConstants;
+import io.socketpair4j.internal.linux.CallState;
+import io.socketpair4j.internal.linux.LibC;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.nio.ByteBuffer;
+import java.util.Arrays;
+import java.util.Objects;
 
 /**
- * A {@code struct msghdr} with its {@code iovec} array in native memory, describing a run of direct
- * buffers for one scattering {@code recvmsg} or gathering {@code sendmsg}. Each channel keeps one
- * per direction, used under that direction's lock.
+ * The scattering and gathering part of the transfer layer: a run of buffers described by a {@code
+ * struct msghdr} and its {@code iovec}s for one {@code recvmsg} or {@code sendmsg}.
+ *
+ * <p>{@link #collect} takes each buffer's position and limit once; everything after works from
+ * those values. A direct buffer is described in place, and its segment is passed to the call among
+ * the held segments ({@link LibC#recvmsg(CallState, int, MemorySegment, int, MemorySegment[])}), so
+ * its scope is held while the kernel uses it. A heap buffer has no address to describe: its bytes
+ * go through staging memory owned by this object, copied in before a send and out after a receive
+ * (with {@link MemorySegment#copy}, which checks the buffer's scope), as the JDK does with its
+ * temporary direct buffers.
+ *
+ * <p>One call describes at most {@value #MAX_ENTRIES} buffers, at most {@value LibC#HELD_SEGMENTS}
+ * of them direct, and at most {@value #MAX_STAGED} bytes of heap buffers; the rest waits for the
+ * next call. A stream socket allows that: a scattering read or gathering write may transfer fewer
+ * bytes than requested, and a blocking write goes on until all are written.
+ *
+ * <p>The native memory (msghdr, iovecs, staging) comes from an automatic arena, so it lives as long
+ * as this object is reachable, which its user is during every call. Not thread-safe: each {@link
+ * Transfer} keeps one, used under its channel's read or write lock.
  */
 final class IoVectors {
-  private final MemorySegment msghdr;
-  private final MemorySegment iovecs;
+  /** The most buffers one call describes. */
+  static final int MAX_ENTRIES = 64;
+
+  /** The most bytes of heap buffers one call stages. */
+  static final int MAX_STAGED = 64 * 1024;
+
+  private final Arena arena = Arena.ofAuto();
+  private final MemorySegment msghdr = arena.allocate(MSGHDR);
+  private final MemorySegment iovecs = arena.allocate(IOVEC, MAX_ENTRIES);
+  private MemorySegment staging = MemorySegment.NULL; // grown on demand
+
+  // The run of buffers collected for the current call: buffer i of the caller's array, from its
+  // position (taken once) for the given length; and, once described, where a heap buffer's bytes
+  // are staged (-1 for a direct buffer).
+  private final ByteBuffer[] buffers = new ByteBuffer[MAX_ENTRIES];
+  private final int[] positions = new int[MAX_ENTRIES];
+  private final int[] lengths = new int[MAX_ENTRIES];
+  private final long[] stagedAt = new long[MAX_ENTRIES];
+  private final MemorySegment[] held = new MemorySegment[LibC.HELD_SEGMENTS];
+  private int count;
 
   IoVectors() {
-    Arena arena = Arena.ofAuto();
-    this.msghdr = arena.allocate(MSGHDR);
-    this.iovecs = arena.allocate(IOVEC, LinuxConstants.IOV_MAX);
     msghdr.set(ADDRESS, MSGHDR_IOV, iovecs);
-  }
-
-  /** True when every buffer with bytes remaining in the run is direct. */
-  static boolean allDirect(ByteBuffer[] buffers, int offset, int length) {
-    for (int i = offset; i < offset + length; i++) {
-      if (!buffers[i].isDirect() && buffers[i].hasRemaining()) {
-        return false;
-      }
-    }
-    return true;
+    Arrays.fill(held, MemorySegment.NULL);
   }
 
   /**
-   * Describes the remaining bytes of the (direct) buffers, at most {@link LinuxConstants#IOV_MAX}
-   * of them, and returns the {@code msghdr}.
+   * Takes the position and limit of each buffer of the run that has bytes remaining, up to {@link
+   * #MAX_ENTRIES} of them, and returns how many there are.
    */
-  MemorySegment describe(ByteBuffer[] buffers, int offset, int length) {
-    int count = 0;
-    for (int i = offset; i < offset + length && count < LinuxConstants.IOV_MAX; i++) {
-      ByteBuffer b = buffers[i];
-      int remaining = b.remaining();
-      if (remaining == 0) {
-        continue;
+  int collect(ByteBuffer[] run, int offset, int length) {
+    int n = 0;
+    for (int i = offset; i < offset + length && n < MAX_ENTRIES; i++) {
+      ByteBuffer b = run[i];
+      int position = b.position();
+      int limit = b.limit();
+      if (position < limit) {
+        buffers[n] = b;
+        positions[n] = position;
+        lengths[n] = limit - position;
+        n++;
       }
-      long at = count * IOVEC.byteSize();
-      iovecs.set(ADDRESS, at + IOVEC_BASE, MemorySegment.ofBuffer(b));
-      iovecs.set(JAVA_LONG, at + IOVEC_LEN, remaining);
-      count++;
     }
-    msghdr.set(JAVA_LONG, MSGHDR_IOVLEN, count);
-    return msghdr;
+    count = n;
+    return n;
   }
 
-  /** Advances the buffers' positions past {@code n} transferred bytes. */
-  static void advance(ByteBuffer[] buffers, int offset, int length, long n) {
-    for (int i = offset; i < offset + length && n > 0; i++) {
-      ByteBuffer b = buffers[i];
-      int step = (int) Math.min(b.remaining(), n);
-      b.position(b.position() + step);
+  ByteBuffer buffer(int i) {
+    return buffers[i];
+  }
+
+  int position(int i) {
+    return positions[i];
+  }
+
+  int length(int i) {
+    return lengths[i];
+  }
+
+  /**
+   * One {@code sendmsg} or {@code recvmsg} over the collected run, with {@code flags}; advances the
+   * positions of the buffers by what the kernel transferred and returns that, or {@code -errno}.
+   */
+  long transfer(CallState cs, int fd, int flags, boolean sending) {
+    int entries = describe(sending);
+    long n =
+        sending
+            ? LibC.sendmsg(cs, fd, msghdr, flags, held)
+            : LibC.recvmsg(cs, fd, msghdr, flags, held);
+    if (n > 0) {
+      complete(entries, n, sending);
+    }
+    return n;
+  }
+
+  /** Writes the iovecs (and stages heap bytes to send); returns how many entries they describe. */
+  private int describe(boolean sending) {
+    int heldCount = 0;
+    long staged = 0;
+    int e = 0;
+    for (; e < count; e++) {
+      ByteBuffer b = buffers[e];
+      long at = e * IOVEC.byteSize();
+      long address;
+      int length = lengths[e];
+      if (b.isDirect()) {
+        if (heldCount == held.length) {
+          break;
+        }
+        MemorySegment whole = BufferMemory.whole(b);
+        held[heldCount++] = whole;
+        stagedAt[e] = -1;
+        Objects.checkFromIndexSize(positions[e], length, whole.byteSize()); // inside the buffer
+        address = whole.address() + positions[e];
+      } else {
+        int room = (int) Math.min(MAX_STAGED - staged, length);
+        if (room == 0) {
+          break;
+        }
+        MemorySegment stage = staging(staged + room);
+        if (sending) {
+          stageOut(b, positions[e], stage, staged, room);
+        }
+        stagedAt[e] = staged;
+        address = stage.address() + staged;
+        length = room;
+        lengths[e] = room;
+        staged += room;
+      }
+      iovecs.set(JAVA_LONG, at + IOVEC_BASE, address);
+      iovecs.set(JAVA_LONG, at + IOVEC_LEN, length);
+    }
+    msghdr.set(JAVA_LONG, MSGHDR_IOVLEN, e);
+    return e;
+  }
+
+  /** Copies a heap buffer's bytes {@code [position, position + length)} into staging. */
+  private static void stageOut(
+      ByteBuffer b, int position, MemorySegment stage, long at, int length) {
+    if (b.hasArray()) {
+      MemorySegment.copy(b.array(), b.arrayOffset() + position, stage, JAVA_BYTE, at, length);
+    } else { // a read-only heap buffer
+      MemorySegment.copy(BufferMemory.whole(b), position, stage, at, length);
+    }
+  }
+
+  /** After {@code n} bytes were transferred: copies staged bytes out, advances positions. */
+  private void complete(int entries, long n, boolean sending) {
+    for (int e = 0; e < entries && n > 0; e++) {
+      int step = (int) Math.min(lengths[e], n);
+      ByteBuffer b = buffers[e];
+      if (!sending && stagedAt[e] >= 0) {
+        // a receive never has read-only buffers: the channel checks
+        MemorySegment.copy(
+            staging, JAVA_BYTE, stagedAt[e], b.array(), b.arrayOffset() + positions[e], step);
+      }
+      b.position(positions[e] + step);
       n -= step;
     }
   }
 
-  /** The bytes remaining in a run of buffers. */
-  static long remaining(ByteBuffer[] buffers, int offset, int length) {
-    long total = 0;
-    for (int i = offset; i < offset + length; i++) {
-      total += buffers[i].remaining();
+  /** Staging memory of at least {@code size} bytes (a smaller one is freed once unreachable). */
+  private MemorySegment staging(long size) {
+    if (staging.byteSize() < size) {
+      long grown = Math.max(size, Math.min(MAX_STAGED, 2 * staging.byteSize() + 4096));
+      staging = Arena.ofAuto().allocate(grown);
     }
-    return total;
+    return staging;
+  }
+
+  /**
+   * Drops the references to the caller's buffers and segments, so they can be freed; called after
+   * every call that collected.
+   */
+  void forget() {
+    Arrays.fill(buffers, 0, count, null);
+    Arrays.fill(held, MemorySegment.NULL);
+    count = 0;
   }
 }

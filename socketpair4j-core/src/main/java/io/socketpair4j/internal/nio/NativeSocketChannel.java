@@ -1,18 +1,11 @@
 package io.socketpair4j.internal.nio;
 
-import static io.socketpair4j.internal.linux.LinuxConstants.MSG_DONTWAIT;
-import static io.socketpair4j.internal.linux.LinuxConstants.MSG_NOSIGNAL;
-
 import io.socketpair4j.UnixSocketChannel;
-import io.socketpair4j.internal.linux.CallState;
 import io.socketpair4j.internal.linux.Errno;
-import io.socketpair4j.internal.linux.LibC;
 import io.socketpair4j.internal.linux.LinuxConstants;
 import java.io.IOException;
-import java.lang.foreign.MemorySegment;
 import java.lang.invoke.MethodHandles;
 import java.lang.ref.Cleaner;
-import java.lang.ref.Reference;
 import java.net.Socket;
 import java.net.SocketAddress;
 import java.net.SocketOption;
@@ -20,7 +13,6 @@ import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
 import java.nio.channels.AlreadyBoundException;
 import java.nio.channels.AlreadyConnectedException;
-import java.nio.channels.AsynchronousCloseException;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.spi.SelectorProvider;
@@ -29,14 +21,10 @@ import java.util.Set;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * The channel of one end of a native stream socket pair: locks, blocking mode, shutdown and close
- * state over a non-blocking kernel socket.
- *
- * <p>Every read and write is tried with {@code MSG_DONTWAIT}; in blocking mode an {@code EAGAIN}
- * makes the thread wait for readiness through its {@link Waiter} and try again. The thread that
- * waits is published in {@link #reader} or {@link #writer}, so that close, shutdown and interrupt
- * can wake it. Each system call holds a use of the {@link FdHandle}, so the descriptor number is
- * not reused while a call is in flight.
+ * The channel of one end of a native stream socket pair: the {@code java.nio} contract (locks,
+ * blocking mode, interrupt, close, shutdown, options, addresses) over a {@link NativeSocket}, which
+ * owns the descriptor and runs every read and write through the transfer layer ({@link Transfer})
+ * and its one loop.
  */
 public final class NativeSocketChannel extends UnixSocketChannel {
   private static final Set<SocketOption<?>> OPTIONS =
@@ -55,35 +43,19 @@ public final class NativeSocketChannel extends UnixSocketChannel {
     }
   }
 
-  private final FdHandle handle;
+  private final NativeSocket socket;
   private final Cleaner.Cleanable cleanable; // closes the descriptor if the channel is dropped
   private final int fd;
   private final ReentrantLock readLock = new ReentrantLock();
   private final ReentrantLock writeLock = new ReentrantLock();
   private final Object stateLock = new Object();
 
-  // guarded by stateLock for writes; read without it
-  private volatile boolean inputShutdown;
-  private volatile boolean outputShutdown;
-
-  // set when a read reported ECONNRESET; later reads report it again, as the JDK's channels do
-  private volatile boolean connectionReset;
-
-  // the threads blocked in a read or write, to wake on close and shutdown
-  private volatile Waiter reader;
-  private volatile Waiter writer;
-
-  // what reads and writes need, made on first use (a pair made and closed unused costs less);
-  // guarded by readLock / writeLock
-  private Direction reads;
-  private Direction writes;
-
   /** Wraps {@code fd}, a connected stream socket, which this channel now owns. */
   public NativeSocketChannel(SelectorProvider provider, int fd) {
     super(provider);
     this.fd = fd;
-    this.handle = new FdHandle(fd);
-    FdHandle h = handle; // the cleaning action must not refer to the channel
+    this.socket = new NativeSocket(fd);
+    FdHandle h = socket.handle(); // the cleaning action must not refer to the channel
     this.cleanable = Resources.CLEANER.register(this, h::close);
   }
 
@@ -93,17 +65,17 @@ public final class NativeSocketChannel extends UnixSocketChannel {
   }
 
   FdHandle handle() {
-    return handle;
+    return socket.handle();
   }
 
-  // -- reads --------------------------------------------------------------------------------
+  // -- reads and writes ---------------------------------------------------------------------
 
   @Override
   public int read(ByteBuffer dst) throws IOException {
     checkWritable(dst);
     readLock.lock();
     try {
-      return (int) read(dst, null, 0, 0, dst.remaining());
+      return (int) io(socket.reads().of(dst));
     } finally {
       readLock.unlock();
     }
@@ -112,14 +84,12 @@ public final class NativeSocketChannel extends UnixSocketChannel {
   @Override
   public long read(ByteBuffer[] dsts, int offset, int length) throws IOException {
     Objects.checkFromIndexSize(offset, length, dsts.length);
-    long requested = 0;
     for (int i = offset; i < offset + length; i++) {
       checkWritable(dsts[i]);
-      requested += dsts[i].remaining();
     }
     readLock.lock();
     try {
-      return read(null, dsts, offset, length, requested);
+      return io(socket.reads().of(dsts, offset, length));
     } finally {
       readLock.unlock();
     }
@@ -131,135 +101,12 @@ public final class NativeSocketChannel extends UnixSocketChannel {
     }
   }
 
-  private long read(ByteBuffer dst, ByteBuffer[] dsts, int offset, int length, long requested)
-      throws IOException {
-    ensureOpen();
-    if (inputShutdown) {
-      return -1;
-    }
-    if (connectionReset) {
-      throw Errno.exception(Errno.ECONNRESET, "read");
-    }
-    if (requested == 0) {
-      return 0;
-    }
-    if (reads == null) {
-      reads = new Direction();
-    }
-    boolean blocking = isBlocking();
-    long n = 0;
-    beginIo(blocking, true);
-    try {
-      if (!handle.acquire()) {
-        return closedDuring(blocking);
-      }
-      try {
-        n = readLoop(dst, dsts, offset, length, blocking);
-      } finally {
-        handle.release();
-      }
-      return n;
-    } finally {
-      endIo(blocking, true, n > 0);
-    }
-  }
-
-  /** Returns bytes read, -1 at end of stream, 0 when non-blocking with nothing ready or closed. */
-  private long readLoop(ByteBuffer dst, ByteBuffer[] dsts, int offset, int length, boolean blocking)
-      throws IOException {
-    boolean yielded = false;
-    for (; ; ) {
-      long n = dst != null ? recv(dst) : readVectored(dsts, offset, length);
-      if (n > 0) {
-        return n;
-      }
-      if (n == 0) {
-        return -1; // end of stream: bytes were requested and none will come
-      }
-      int errno = (int) -n;
-      if (errno == Errno.EINTR) {
-        continue;
-      }
-      if (errno != Errno.EAGAIN) {
-        if (errno == Errno.ECONNRESET) {
-          connectionReset = true; // Linux reports it once; java.nio channels keep reporting it
-        }
-        throw Errno.exception(errno, "read");
-      }
-      if (!blocking) {
-        return 0;
-      }
-      if (!yielded && Thread.currentThread().isVirtual()) {
-        // Let the other virtual threads of this carrier run first (the peer is often one of
-        // them): if that produced the data, the park and the poller's wake-up are saved.
-        yielded = true;
-        Thread.yield();
-      } else {
-        reader.await(fd, LinuxConstants.POLLIN, -1);
-      }
-      if (handle.isClosed()) {
-        return 0; // asynchronously closed: end(false) reports it
-      }
-      if (inputShutdown) {
-        return -1;
-      }
-    }
-  }
-
-  private long recv(ByteBuffer dst) {
-    int position = dst.position();
-    int len = dst.limit() - position;
-    long n;
-    if (dst.isDirect()) {
-      n = LibC.recv(reads.callState, fd, reads.memory.address(dst), len, MSG_DONTWAIT);
-      Reference.reachabilityFence(dst);
-    } else {
-      n = LibC.recv(reads.callState, fd, reads.memory.segment(dst), len, MSG_DONTWAIT);
-    }
-    if (n > 0) {
-      dst.position(position + (int) n);
-    }
-    return n;
-  }
-
-  private long readVectored(ByteBuffer[] dsts, int offset, int length) {
-    if (IoVectors.allDirect(dsts, offset, length)) {
-      MemorySegment msg = reads.vectors().describe(dsts, offset, length);
-      long n = LibC.recvmsg(reads.callState, fd, msg, MSG_DONTWAIT);
-      Reference.reachabilityFence(dsts);
-      if (n > 0) {
-        IoVectors.advance(dsts, offset, length, n);
-      }
-      return n;
-    }
-    // Heap buffers cannot be described by an iovec: fill them one after another, each read
-    // straight into its array, stopping at the first that is not filled.
-    long total = 0;
-    for (int i = offset; i < offset + length; i++) {
-      ByteBuffer b = dsts[i];
-      if (!b.hasRemaining()) {
-        continue;
-      }
-      long n = recv(b);
-      if (n <= 0) {
-        return total > 0 ? total : n;
-      }
-      total += n;
-      if (b.hasRemaining()) {
-        break;
-      }
-    }
-    return total;
-  }
-
-  // -- writes -------------------------------------------------------------------------------
-
   @Override
   public int write(ByteBuffer src) throws IOException {
     Objects.requireNonNull(src, "src");
     writeLock.lock();
     try {
-      return (int) write(src, null, 0, 0, src.remaining());
+      return (int) io(socket.writes().of(src));
     } finally {
       writeLock.unlock();
     }
@@ -268,169 +115,59 @@ public final class NativeSocketChannel extends UnixSocketChannel {
   @Override
   public long write(ByteBuffer[] srcs, int offset, int length) throws IOException {
     Objects.checkFromIndexSize(offset, length, srcs.length);
-    long requested = 0;
     for (int i = offset; i < offset + length; i++) {
-      requested += Objects.requireNonNull(srcs[i], "src").remaining();
+      Objects.requireNonNull(srcs[i], "src");
     }
     writeLock.lock();
     try {
-      return write(null, srcs, offset, length, requested);
+      return io(socket.writes().of(srcs, offset, length));
     } finally {
       writeLock.unlock();
     }
   }
 
-  private long write(ByteBuffer src, ByteBuffer[] srcs, int offset, int length, long requested)
-      throws IOException {
-    ensureOpen();
-    if (outputShutdown) {
-      throw new ClosedChannelException();
-    }
-    if (requested == 0) {
-      return 0;
-    }
-    if (writes == null) {
-      writes = new Direction();
-    }
-    boolean blocking = isBlocking();
-    long n = 0;
-    beginIo(blocking, false);
+  /**
+   * Every read and write, with its request loaded in {@code t}: the {@code java.nio} checks, then
+   * the socket's loop, inside {@code begin}/{@code end} when blocking. The caller holds the
+   * direction's lock.
+   */
+  private long io(Transfer t) throws IOException {
     try {
-      if (!handle.acquire()) {
-        return closedDuring(blocking);
+      ensureOpen();
+      if (t.sending()) {
+        if (socket.isOutputShutdown()) {
+          throw new ClosedChannelException();
+        }
+      } else {
+        if (socket.isInputShutdown()) {
+          return -1;
+        }
+        if (socket.isConnectionReset()) {
+          throw Errno.exception(Errno.ECONNRESET, "read");
+        }
+      }
+      if (!t.hasRemaining()) {
+        return 0;
+      }
+      boolean blocking = isBlocking();
+      long n = 0;
+      if (blocking) {
+        begin(); // an interrupt now closes the channel (at once if the status is already set)
       }
       try {
-        n = writeLoop(src, srcs, offset, length, blocking);
+        n = socket.transfer(t, blocking);
+        return n;
       } finally {
-        handle.release();
-      }
-      return n;
-    } finally {
-      endIo(blocking, false, n > 0);
-    }
-  }
-
-  /** Returns the bytes written: all of them when blocking, unless closed meanwhile. */
-  private long writeLoop(
-      ByteBuffer src, ByteBuffer[] srcs, int offset, int length, boolean blocking)
-      throws IOException {
-    long total = 0;
-    for (; ; ) {
-      long n = src != null ? send(src) : writeVectored(srcs, offset, length);
-      if (n >= 0) {
-        total += n;
-        boolean more =
-            src != null ? src.hasRemaining() : IoVectors.remaining(srcs, offset, length) > 0;
-        if (!blocking || !more) {
-          return total;
+        if (blocking) {
+          end(n > 0);
         }
-        continue;
       }
-      int errno = (int) -n;
-      if (errno == Errno.EINTR) {
-        continue;
-      }
-      if (errno != Errno.EAGAIN) {
-        throw Errno.exception(errno, "write");
-      }
-      if (!blocking) {
-        return total;
-      }
-      writer.await(fd, LinuxConstants.POLLOUT, -1);
-      if (handle.isClosed()) {
-        return total; // asynchronously closed: end(false) reports it when nothing was written
-      }
-      if (outputShutdown) {
-        throw new AsynchronousCloseException();
-      }
+    } finally {
+      t.clear();
     }
   }
 
-  private long send(ByteBuffer src) {
-    int position = src.position();
-    int len = src.limit() - position;
-    int flags = MSG_DONTWAIT | MSG_NOSIGNAL;
-    long n;
-    if (src.isDirect()) {
-      n = LibC.send(writes.callState, fd, writes.memory.address(src), len, flags);
-      Reference.reachabilityFence(src);
-    } else if (src.isReadOnly()) {
-      n = LibC.send(writes.callState, fd, MemorySegment.ofBuffer(src), len, flags); // no array
-    } else {
-      n = LibC.send(writes.callState, fd, writes.memory.segment(src), len, flags);
-    }
-    if (n > 0) {
-      src.position(position + (int) n);
-    }
-    return n;
-  }
-
-  private long writeVectored(ByteBuffer[] srcs, int offset, int length) {
-    if (IoVectors.allDirect(srcs, offset, length)) {
-      MemorySegment msg = writes.vectors().describe(srcs, offset, length);
-      long n = LibC.sendmsg(writes.callState, fd, msg, MSG_DONTWAIT | MSG_NOSIGNAL);
-      Reference.reachabilityFence(srcs);
-      if (n > 0) {
-        IoVectors.advance(srcs, offset, length, n);
-      }
-      return n;
-    }
-    // Heap buffers are sent one after another, straight from their arrays.
-    long total = 0;
-    for (int i = offset; i < offset + length; i++) {
-      ByteBuffer b = srcs[i];
-      if (!b.hasRemaining()) {
-        continue;
-      }
-      long n = send(b);
-      if (n < 0) {
-        return total > 0 ? total : n;
-      }
-      total += n;
-      if (b.hasRemaining()) {
-        break;
-      }
-    }
-    return total;
-  }
-
-  // -- blocking, close and interrupt --------------------------------------------------------
-
-  /**
-   * Before a read or write: in blocking mode, hooks up interrupt handling (which may close the
-   * channel at once if the thread is already interrupted) and publishes the thread's waiter.
-   */
-  private void beginIo(boolean blocking, boolean read) {
-    if (blocking) {
-      begin();
-      Waiter waiter = Waiter.current();
-      if (read) {
-        reader = waiter;
-      } else {
-        writer = waiter;
-      }
-    }
-  }
-
-  private void endIo(boolean blocking, boolean read, boolean completed)
-      throws AsynchronousCloseException {
-    if (blocking) {
-      if (read) {
-        reader = null;
-      } else {
-        writer = null;
-      }
-      end(completed);
-    }
-  }
-
-  /** The result of an operation that found the channel closed after it began. */
-  private static int closedDuring(boolean blocking) throws ClosedChannelException {
-    if (!blocking) {
-      throw new ClosedChannelException();
-    }
-    return 0; // end(false) throws AsynchronousCloseException or ClosedByInterruptException
-  }
+  // -- close, blocking mode and shutdown -----------------------------------------------------
 
   private void ensureOpen() throws ClosedChannelException {
     if (!isOpen()) {
@@ -440,18 +177,8 @@ public final class NativeSocketChannel extends UnixSocketChannel {
 
   @Override
   protected void implCloseSelectableChannel() {
-    boolean closedNow = handle.close();
+    socket.close();
     cleanable.clean(); // nothing left for the cleaner to do
-    if (closedNow) {
-      wake(reader);
-      wake(writer);
-    }
-  }
-
-  private static void wake(Waiter waiter) {
-    if (waiter != null) {
-      waiter.wake();
-    }
   }
 
   @Override
@@ -467,16 +194,12 @@ public final class NativeSocketChannel extends UnixSocketChannel {
     }
   }
 
-  // -- shutdown -----------------------------------------------------------------------------
-
   @Override
   public NativeSocketChannel shutdownInput() throws IOException {
     synchronized (stateLock) {
       ensureOpen();
-      if (!inputShutdown) {
-        shutdown(LinuxConstants.SHUT_RD);
-        inputShutdown = true;
-        wake(reader);
+      if (!socket.isInputShutdown()) {
+        socket.shutdown(LinuxConstants.SHUT_RD);
       }
     }
     return this;
@@ -486,32 +209,22 @@ public final class NativeSocketChannel extends UnixSocketChannel {
   public NativeSocketChannel shutdownOutput() throws IOException {
     synchronized (stateLock) {
       ensureOpen();
-      if (!outputShutdown) {
-        shutdown(LinuxConstants.SHUT_WR);
-        outputShutdown = true;
-        wake(writer);
+      if (!socket.isOutputShutdown()) {
+        socket.shutdown(LinuxConstants.SHUT_WR);
       }
     }
     return this;
   }
 
-  private void shutdown(int how) throws IOException {
-    acquire();
-    try {
-      int r = LibC.shutdown(CallState.heap(), fd, how);
-      if (r < 0 && -r != Errno.ENOTCONN) {
-        throw Errno.exception(-r, "shutdown");
-      }
-    } finally {
-      handle.release();
+  /** Starts a use of the descriptor for a call that is not a read or write. */
+  private void acquire() throws ClosedChannelException {
+    if (!socket.handle().acquire()) {
+      throw new ClosedChannelException();
     }
   }
 
-  /** Starts a use of the descriptor for a call that is not a read or write. */
-  private void acquire() throws ClosedChannelException {
-    if (!handle.acquire()) {
-      throw new ClosedChannelException();
-    }
+  private void release() {
+    socket.handle().release();
   }
 
   // -- connection state and addresses -------------------------------------------------------
@@ -569,7 +282,7 @@ public final class NativeSocketChannel extends UnixSocketChannel {
     try {
       return SocketAddresses.of(fd, local);
     } finally {
-      handle.release();
+      release();
     }
   }
 
@@ -595,7 +308,7 @@ public final class NativeSocketChannel extends UnixSocketChannel {
       try {
         SocketOptions.setInt(fd, optionName(name), size);
       } finally {
-        handle.release();
+        release();
       }
     }
     return this;
@@ -616,7 +329,7 @@ public final class NativeSocketChannel extends UnixSocketChannel {
         int kernelValue = SocketOptions.getInt(fd, optionName(name));
         return name.type().cast(kernelValue / 2);
       } finally {
-        handle.release();
+        release();
       }
     }
   }
@@ -665,10 +378,10 @@ public final class NativeSocketChannel extends UnixSocketChannel {
       sb.append("closed");
     } else {
       sb.append("connected fd=").append(fd);
-      if (inputShutdown) {
+      if (socket.isInputShutdown()) {
         sb.append(" ishut");
       }
-      if (outputShutdown) {
+      if (socket.isOutputShutdown()) {
         sb.append(" oshut");
       }
     }

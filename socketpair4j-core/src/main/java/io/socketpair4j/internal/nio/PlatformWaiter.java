@@ -23,14 +23,14 @@ import java.util.concurrent.TimeUnit;
  * <p>{@link #wake()} sets {@link #wakePending} and then signals the eventfd published in {@link
  * #wakeFd}, if any; {@link #await} publishes the eventfd and then checks {@link #wakePending}. Both
  * are volatile, so a wake-up is never lost: either the waiter sees the flag, or the waker sees the
- * eventfd.
+ * eventfd. The waker writes only while it holds a use of the eventfd's {@link FdHandle}.
  */
 final class PlatformWaiter extends Waiter {
   private final MemorySegment pollFds;
   private final CallState callState;
   private final MemorySegment drain = MemorySegment.ofArray(new long[1]);
   private final CallState drainState = CallState.heap();
-  private volatile int wakeFd = -1;
+  private volatile FdHandle wakeFd; // the eventfd lent for the current wait, or null
   private volatile boolean wakePending;
 
   PlatformWaiter() {
@@ -42,7 +42,7 @@ final class PlatformWaiter extends Waiter {
 
   @Override
   boolean await(int fd, short pollEvents, long timeoutNanos) throws IOException {
-    int efd = WakeupFds.borrow();
+    FdHandle efd = WakeupFds.borrow();
     wakeFd = efd;
     try {
       if (wakePending) {
@@ -51,7 +51,7 @@ final class PlatformWaiter extends Waiter {
       }
       pollFds.set(JAVA_INT, POLLFD_FD, fd);
       pollFds.set(JAVA_SHORT, POLLFD_EVENTS, pollEvents);
-      pollFds.set(JAVA_INT, POLLFD.byteSize() + POLLFD_FD, efd);
+      pollFds.set(JAVA_INT, POLLFD.byteSize() + POLLFD_FD, efd.fd());
       int timeoutMillis = timeoutNanos < 0 ? -1 : roundUpToMillis(timeoutNanos);
       int n = LibC.poll(callState, pollFds, 2, timeoutMillis);
       if (n < 0) {
@@ -61,12 +61,12 @@ final class PlatformWaiter extends Waiter {
         throw Errno.exception(-n, "poll");
       }
       if (pollFds.get(JAVA_SHORT, POLLFD.byteSize() + POLLFD_REVENTS) != 0) {
-        LibC.read(drainState, efd, drain, 8); // consume the wake-up
+        LibC.read(drainState, efd.fd(), drain, 8); // consume the wake-up
         wakePending = false;
       }
       return n > 0;
     } finally {
-      wakeFd = -1;
+      wakeFd = null;
       WakeupFds.giveBack(efd);
     }
   }
@@ -80,10 +80,15 @@ final class PlatformWaiter extends Waiter {
   @Override
   void wake() {
     wakePending = true;
-    int efd = wakeFd;
-    if (efd >= 0) {
-      MemorySegment one = MemorySegment.ofArray(new long[] {1});
-      LibC.write(CallState.heap(), efd, one, 8);
+    FdHandle efd = wakeFd;
+    if (efd != null && efd.acquire()) {
+      try {
+        RaceHooks.at(RaceHooks.Point.WAKE_BEFORE_SIGNAL);
+        MemorySegment one = MemorySegment.ofArray(new long[] {1});
+        LibC.write(CallState.heap(), efd.fd(), one, 8);
+      } finally {
+        efd.release();
+      }
     }
   }
 }

@@ -13,22 +13,27 @@ import java.io.IOException;
  * (thousands of short-lived threads would otherwise each leave an eventfd behind until a garbage
  * collection). At most {@value #MAX_IDLE} idle ones are kept; more are closed when given back.
  *
- * <p>An eventfd may come back still signalled (a wake-up that raced with the end of the wait); the
- * next borrower then returns at once, spuriously, which every waiter allows for.
+ * <p>Each eventfd is an {@link FdHandle}, like every descriptor the library owns: a waker writes to
+ * it only while it holds a use, so one that is closed when given back (the pool being full) keeps
+ * its number until that write is done, and a late wake-up can never land in a file that reused the
+ * number. A late wake-up may still land in an eventfd that is idle or lent to another wait; that
+ * wait then returns at once, spuriously, which every waiter allows for.
  */
 final class WakeupFds {
   private WakeupFds() {}
 
   static final int MAX_IDLE = 64;
 
-  private static final int[] IDLE = new int[MAX_IDLE];
+  private static final FdHandle[] IDLE = new FdHandle[MAX_IDLE];
   private static int idle; // guarded by IDLE
 
   /** An eventfd for one wait: an idle one, or a new one. */
-  static int borrow() throws IOException {
+  static FdHandle borrow() throws IOException {
     synchronized (IDLE) {
       if (idle > 0) {
-        return IDLE[--idle];
+        FdHandle h = IDLE[--idle];
+        IDLE[idle] = null;
+        return h;
       }
     }
     int efd =
@@ -36,17 +41,17 @@ final class WakeupFds {
     if (efd < 0) {
       throw Errno.exception(-efd, "eventfd");
     }
-    return efd;
+    return new FdHandle(efd);
   }
 
   /** Gives an eventfd back after the wait; closes it if enough are idle already. */
-  static void giveBack(int efd) {
+  static void giveBack(FdHandle efd) {
     synchronized (IDLE) {
       if (idle < MAX_IDLE) {
         IDLE[idle++] = efd;
         return;
       }
     }
-    LibC.close(CallState.heap(), efd);
+    efd.close();
   }
 }

@@ -1,0 +1,230 @@
+package io.socketpair4j.internal.nio;
+
+import io.socketpair4j.internal.linux.CallState;
+import io.socketpair4j.internal.linux.Errno;
+import io.socketpair4j.internal.linux.LibC;
+import io.socketpair4j.internal.linux.LinuxConstants;
+import java.io.IOException;
+import java.nio.channels.AsynchronousCloseException;
+import java.nio.channels.ClosedChannelException;
+
+/**
+ * One end of a native socket, whatever the channel type around it: the descriptor and its lifetime
+ * ({@link FdHandle}), the shutdown state, the threads waiting in each direction, and the one loop
+ * that every read and write runs ({@link #transfer}): attempt the system call; on {@code EAGAIN},
+ * in blocking mode, wait for readiness and attempt again. Channels keep the {@code java.nio}
+ * contract (locks, blocking mode, {@code begin}/{@code end}) and call this for the rest.
+ *
+ * <p>Closing follows the JDK: when the descriptor cannot be released at once, because a call is in
+ * flight on it or a selector still has it registered, the connection is shut down in both
+ * directions first, so that the peer sees end of stream now rather than when the last use ends.
+ */
+final class NativeSocket {
+  private final FdHandle handle;
+  private final int fd;
+
+  // written under the channel's state lock; read without it
+  private volatile boolean inputShutdown;
+  private volatile boolean outputShutdown;
+
+  // set when a read reported ECONNRESET; later reads report it again, as the JDK's channels do
+  private volatile boolean connectionReset;
+
+  // the threads blocked in a read or a write, to wake on close and shutdown
+  private volatile Waiter reader;
+  private volatile Waiter writer;
+
+  // made on the first read / write (a pair made and closed unused costs less); guarded by the
+  // channel's read / write lock
+  private Transfer reads;
+  private Transfer writes;
+
+  NativeSocket(int fd) {
+    this.fd = fd;
+    this.handle = new FdHandle(fd);
+  }
+
+  int fd() {
+    return fd;
+  }
+
+  FdHandle handle() {
+    return handle;
+  }
+
+  boolean isInputShutdown() {
+    return inputShutdown;
+  }
+
+  boolean isOutputShutdown() {
+    return outputShutdown;
+  }
+
+  boolean isConnectionReset() {
+    return connectionReset;
+  }
+
+  /** The receiving transfer; the caller holds the channel's read lock. */
+  Transfer reads() {
+    return reads != null ? reads : (reads = new Transfer(false));
+  }
+
+  /** The sending transfer; the caller holds the channel's write lock. */
+  Transfer writes() {
+    return writes != null ? writes : (writes = new Transfer(true));
+  }
+
+  /**
+   * Carries out the request loaded in {@code t}: the one read/write loop. The caller holds the
+   * direction's lock, has checked the channel is open, and in blocking mode has called {@code
+   * begin()} and will call {@code end(result > 0)}.
+   *
+   * @return the bytes transferred, or -1 when a read finds the end of the stream (or input shut
+   *     down). In blocking mode a read returns 0, and a write what it wrote so far, when the
+   *     channel was closed meanwhile: the caller's {@code end} reports the close. A write that made
+   *     progress returns it and leaves an error for the next write, as {@code write(2)} does.
+   * @throws ClosedChannelException non-blocking, when the channel was closed meanwhile
+   * @throws AsynchronousCloseException when a blocked write found the output shut down before it
+   *     wrote anything
+   */
+  long transfer(Transfer t, boolean blocking) throws IOException {
+    boolean sending = t.sending();
+    if (blocking) {
+      publish(sending, Waiter.current());
+    }
+    try {
+      if (!handle.acquire()) {
+        if (!blocking) {
+          throw new ClosedChannelException();
+        }
+        return 0; // end(false) throws AsynchronousCloseException or ClosedByInterruptException
+      }
+      try {
+        return loop(t, blocking);
+      } finally {
+        handle.release();
+      }
+    } finally {
+      if (blocking) {
+        publish(sending, null);
+      }
+    }
+  }
+
+  private long loop(Transfer t, boolean blocking) throws IOException {
+    boolean sending = t.sending();
+    boolean yielded = false;
+    long total = 0;
+    for (; ; ) {
+      long n = t.attempt(fd);
+      if (n > 0 || (n == 0 && sending)) {
+        total += n;
+        if (!sending || !blocking || !t.hasRemaining()) {
+          return total;
+        }
+        continue; // a blocking write goes on until everything is written
+      }
+      if (n == 0) {
+        return -1; // a read: bytes were requested and none will ever come
+      }
+      int errno = (int) -n;
+      if (errno == Errno.EINTR) {
+        continue;
+      }
+      if (errno != Errno.EAGAIN) {
+        if (total > 0) {
+          return total;
+        }
+        if (errno == Errno.ECONNRESET && !sending) {
+          connectionReset = true; // Linux reports it once; java.nio channels keep reporting it
+        }
+        throw Errno.exception(errno, sending ? "write" : "read");
+      }
+      if (!blocking) {
+        return total;
+      }
+      if (!yielded && Thread.currentThread().isVirtual()) {
+        // Let the other virtual threads of this carrier run first (the peer is often one of
+        // them): if that made the socket ready, the park and the poller's wake-up are saved.
+        yielded = true;
+        Thread.yield();
+      } else if (sending) {
+        writer.await(fd, LinuxConstants.POLLOUT, -1);
+      } else {
+        reader.await(fd, LinuxConstants.POLLIN, -1);
+      }
+      if (handle.isClosed()) {
+        return total;
+      }
+      if (!sending && inputShutdown) {
+        return -1;
+      }
+      if (sending && outputShutdown) {
+        if (total > 0) {
+          return total; // as the JDK: what was written is reported, the shutdown on the next write
+        }
+        throw new AsynchronousCloseException();
+      }
+    }
+  }
+
+  private void publish(boolean sending, Waiter waiter) {
+    if (sending) {
+      writer = waiter;
+    } else {
+      reader = waiter;
+    }
+  }
+
+  /**
+   * Shuts down input ({@link LinuxConstants#SHUT_RD}) or output ({@link LinuxConstants#SHUT_WR})
+   * and wakes the thread blocked in that direction. The caller holds the channel's state lock.
+   */
+  void shutdown(int how) throws IOException {
+    if (!handle.acquire()) {
+      throw new ClosedChannelException();
+    }
+    try {
+      int r = LibC.shutdown(CallState.heap(), fd, how);
+      if (r < 0 && -r != Errno.ENOTCONN) {
+        throw Errno.exception(-r, "shutdown");
+      }
+    } finally {
+      handle.release();
+    }
+    if (how == LinuxConstants.SHUT_RD) {
+      inputShutdown = true;
+      wake(reader);
+    } else {
+      outputShutdown = true;
+      wake(writer);
+    }
+  }
+
+  /**
+   * Closes the socket and wakes the threads blocked on it. When the descriptor cannot be released
+   * now (a call in flight, a selector registration), the connection is shut down first. Returns
+   * false when it was closed already.
+   */
+  boolean close() {
+    if (!handle.markClosed()) {
+      return false;
+    }
+    try {
+      if (handle.inUseByOthers()) {
+        LibC.shutdown(CallState.heap(), fd, LinuxConstants.SHUT_RDWR);
+      }
+    } finally {
+      handle.release(); // the owner's use: the last use closes the descriptor
+    }
+    wake(reader);
+    wake(writer);
+    return true;
+  }
+
+  private static void wake(Waiter waiter) {
+    if (waiter != null) {
+      waiter.wake();
+    }
+  }
+}
