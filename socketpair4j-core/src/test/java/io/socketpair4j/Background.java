@@ -11,7 +11,7 @@ import java.util.concurrent.TimeUnit;
  * A call running on a thread of its own (platform or virtual), with its outcome: its result, or the
  * exception it threw, and whether the thread's interrupt status was set when it ended.
  */
-final class Background<T> {
+public final class Background<T> {
   private final Thread thread;
   private final CompletableFuture<T> result = new CompletableFuture<>();
   private final CompletableFuture<Boolean> interruptedAtEnd = new CompletableFuture<>();
@@ -30,31 +30,31 @@ final class Background<T> {
   }
 
   /** Starts {@code call} on a new platform or virtual thread. */
-  static <T> Background<T> start(boolean virtual, Callable<T> call) {
+  public static <T> Background<T> start(boolean virtual, Callable<T> call) {
     return new Background<>(virtual, call);
   }
 
   /** Starts {@code call} on a new platform thread. */
-  static <T> Background<T> start(Callable<T> call) {
+  public static <T> Background<T> start(Callable<T> call) {
     return new Background<>(false, call);
   }
 
-  Thread thread() {
+  public Thread thread() {
     return thread;
   }
 
   /** Waits until the thread is blocked on a channel or selector (see TestSupport.awaitBlocked). */
-  Background<T> awaitBlocked() {
+  public Background<T> awaitBlocked() {
     TestSupport.awaitBlocked(thread);
     return this;
   }
 
-  boolean isDone() {
+  public boolean isDone() {
     return result.isDone();
   }
 
   /** The call's result, waiting for it {@link TestSupport#PROMPTLY}; rethrows its failure. */
-  T get() throws Exception {
+  public T get() throws Exception {
     try {
       return result.get(PROMPTLY.toSeconds(), TimeUnit.SECONDS);
     } catch (ExecutionException e) {
@@ -63,7 +63,7 @@ final class Background<T> {
   }
 
   /** The exception the call threw; fails if it returned instead. */
-  Throwable failure() throws Exception {
+  public Throwable failure() throws Exception {
     try {
       T value = result.get(PROMPTLY.toSeconds(), TimeUnit.SECONDS);
       throw new AssertionError("the call returned " + value + " instead of failing");
@@ -73,7 +73,7 @@ final class Background<T> {
   }
 
   /** Whether the thread's interrupt status was set when the call ended. */
-  boolean interruptedAtEnd() throws Exception {
+  public boolean interruptedAtEnd() throws Exception {
     return interruptedAtEnd.get(PROMPTLY.toSeconds(), TimeUnit.SECONDS);
   }
 }

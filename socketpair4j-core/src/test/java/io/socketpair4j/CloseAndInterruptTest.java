@@ -3,6 +3,7 @@ package io.socketpair4j;
 import static io.socketpair4j.TestSupport.PROMPTLY;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -134,6 +135,32 @@ class CloseAndInterruptTest extends PairFixture {
     assertThat(call.failure()).isExactlyInstanceOf(AsynchronousCloseException.class);
     assertThat(a.isOpen()).isTrue();
     assertThat(b.read(ByteBuffer.allocate(16))).isPositive();
+  }
+
+  @ParameterizedTest(name = "virtual={0}")
+  @CsvSource({"false", "true"})
+  @DisplayName(
+      "a blocking write that wrote part of its buffer when shutdownOutput ends it returns that"
+          + " count, as the JDK's channels do; the peer gets exactly those bytes, then EOF")
+  void shutdownOutputEndsAPartlyDoneBlockingWriteWithItsCount(boolean virtual) throws Exception {
+    assumeTrue(
+        !virtual || backend == PairBackend.NATIVE,
+        "a JDK channel's blocking write on a virtual thread returns after one partial write"
+            + " (docs/conformance.md, S13), so it never blocks here");
+    ByteBuffer big = ByteBuffer.allocate(4 << 20);
+    Background<Long> call = Background.start(virtual, () -> (long) a.write(big)).awaitBlocked();
+    a.shutdownOutput();
+    long written = call.get();
+    assertThat(written).isPositive().isLessThan(big.capacity());
+    assertThat(big.position()).isEqualTo((int) written);
+    assertThatThrownBy(() -> a.write(ByteBuffer.allocate(1)))
+        .isInstanceOf(ClosedChannelException.class);
+    long received = 0;
+    ByteBuffer sink = ByteBuffer.allocate(64 * 1024);
+    for (int n; (n = b.read(sink.clear())) >= 0; ) {
+      received += n;
+    }
+    assertThat(received).isEqualTo(written);
   }
 
   @ParameterizedTest(name = "{0}")

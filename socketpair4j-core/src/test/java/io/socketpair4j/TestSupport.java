@@ -17,7 +17,7 @@ public final class TestSupport {
   private TestSupport() {}
 
   /** A generous bound for things that should happen promptly; never a sleep. */
-  static final Duration PROMPTLY = Duration.ofSeconds(20);
+  public static final Duration PROMPTLY = Duration.ofSeconds(20);
 
   static ByteBuffer ascii(String s) {
     return ByteBuffer.wrap(s.getBytes(StandardCharsets.US_ASCII));
@@ -61,7 +61,7 @@ public final class TestSupport {
   }
 
   /** What /proc/self/fd/N links to, or null when N is not open. */
-  static String fdTarget(int fd) throws IOException {
+  public static String fdTarget(int fd) throws IOException {
     try {
       return Files.readSymbolicLink(Path.of("/proc/self/fd/" + fd)).toString();
     } catch (NoSuchFileException e) {
@@ -77,7 +77,7 @@ public final class TestSupport {
    * Spins (yielding) until the condition holds, failing after {@link #PROMPTLY}. For waiting on
    * another thread's progress without sleeping.
    */
-  static void await(String what, BooleanSupplier condition) {
+  public static void await(String what, BooleanSupplier condition) {
     long deadline = System.nanoTime() + PROMPTLY.toNanos();
     while (!condition.getAsBoolean()) {
       if (System.nanoTime() - deadline > 0) {
@@ -91,7 +91,7 @@ public final class TestSupport {
    * Waits until {@code thread} is waiting for readiness: a platform thread inside {@code poll} or
    * {@code epoll_wait}, a virtual thread parked by the poller. Only then does a test act on it.
    */
-  static void awaitBlocked(Thread thread) {
+  public static void awaitBlocked(Thread thread) {
     await(thread.getName() + " is blocked", () -> isBlocked(thread));
   }
 
