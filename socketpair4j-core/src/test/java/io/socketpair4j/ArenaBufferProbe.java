@@ -52,8 +52,7 @@ public final class ArenaBufferProbe {
 
   public static void main(String[] args) throws Exception {
     startWatchdog(Duration.ofSeconds(100));
-    PairBackend backend =
-        switchBackend(System.getProperty(BACKEND, "native")); // fails on an unknown name
+    PairBackend backend = backendNamed(System.getProperty(BACKEND, "native"));
     Map<String, Scenario> scenarios = new LinkedHashMap<>();
     scenarios.put("shared read", ArenaBufferProbe::sharedRead);
     scenarios.put("shared write", ArenaBufferProbe::sharedWrite);
@@ -83,7 +82,7 @@ public final class ArenaBufferProbe {
     System.out.println("done");
   }
 
-  private static PairBackend switchBackend(String name) {
+  private static PairBackend backendNamed(String name) {
     if (name.equals("native")) {
       return PairBackend.NATIVE;
     }
