@@ -8,6 +8,7 @@ import java.nio.ByteBuffer;
 import java.nio.channels.Channel;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
+import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.List;
@@ -73,9 +74,11 @@ final class Rendezvous {
 
   private List<SocketChannel[]> run() throws IOException {
     RendezvousDirectory dir = RendezvousDirectory.create(settings.baseDirectory());
-    ScheduledFuture<?> timer = Watchdog.after(settings.timeout(), this::expire);
+    ScheduledFuture<?> timer = null;
     boolean ok = false;
     try {
+      // Scheduled inside the try: if scheduling fails, the directory is still removed.
+      timer = Watchdog.after(settings.timeout(), this::expire);
       UnixDomainSocketAddress address = UnixDomainSocketAddress.of(dir.socket());
       listener = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
       listener.bind(address, count + BACKLOG_SLACK);
@@ -113,7 +116,9 @@ final class Rendezvous {
       }
       throw e;
     } finally {
-      timer.cancel(false);
+      if (timer != null) {
+        timer.cancel(false);
+      }
       dir.delete();
       closeQuietly(listener);
       if (!ok) {
@@ -173,16 +178,25 @@ final class Rendezvous {
     if (ch.read(received) != TOKEN_BYTES) {
       return -1; // nothing, too little or too much: our ends write exactly one token first
     }
-    for (int i = 0; i < SECRET_BYTES; i++) {
-      if (received.get(i) != secret[i]) {
-        return -1;
-      }
+    if (!carriesSecret(received, secret)) {
+      return -1;
     }
     int index = received.getInt(SECRET_BYTES);
     if (index < 0 || index >= count || accepted[index] != null) {
       return -1;
     }
     return index;
+  }
+
+  /**
+   * Whether the first {@code secret.length} bytes of {@code token} (from index 0, whatever its
+   * position) are the secret. Every byte is compared, whatever the first difference, so the time
+   * taken tells nothing about how much of a guess was right.
+   */
+  static boolean carriesSecret(ByteBuffer token, byte[] secret) {
+    byte[] got = new byte[secret.length];
+    token.get(0, got);
+    return MessageDigest.isEqual(got, secret);
   }
 
   /**

@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -60,6 +61,47 @@ class RendezvousTest {
         .isInstanceOf(SocketTimeoutException.class)
         .hasMessageContaining("did not finish within 1 ms")
         .hasMessageContaining(RendezvousSettings.TIMEOUT);
+  }
+
+  /**
+   * {@code Duration.toNanos()} overflows for a timeout of {@code Long.MAX_VALUE} ms (a positive
+   * value of the timeout property, so one that settings accept), and scheduling the watchdog then
+   * throws. Whatever the rendezvous does with such a timeout, it leaves no directory and no socket.
+   */
+  @Test
+  @DisplayName("a rendezvous whose watchdog cannot be scheduled leaves no directory and no socket")
+  void aWatchdogThatCannotBeScheduledLeavesNothing() throws IOException {
+    long sockets = socketCount();
+    try {
+      for (SocketChannel[] p : Rendezvous.open(1, settings(Duration.ofMillis(Long.MAX_VALUE)))) {
+        p[0].close();
+        p[1].close();
+      }
+    } catch (IOException | RuntimeException e) {
+      // failing is fine here; leaving something behind is not
+    }
+    assertThat(entries()).as("left in the base directory").isEmpty();
+    assertThat(socketCount()).isEqualTo(sockets);
+  }
+
+  @Test
+  @DisplayName(
+      "a token is accepted only with every byte of the secret: one that differs in its first or"
+          + " in its last secret byte is rejected")
+  void everyByteOfTheSecretIsCompared() {
+    byte[] secret = new byte[16];
+    for (int i = 0; i < secret.length; i++) {
+      secret[i] = (byte) (0x5a + 7 * i);
+    }
+    ByteBuffer token = ByteBuffer.allocate(21).put(secret).putInt(3);
+    assertThat(Rendezvous.carriesSecret(token, secret)).as("the secret itself").isTrue();
+    for (int i : new int[] {0, 15}) {
+      ByteBuffer altered = ByteBuffer.allocate(21).put(token.duplicate().flip());
+      altered.put(i, (byte) (secret[i] ^ 1));
+      assertThat(Rendezvous.carriesSecret(altered, secret))
+          .as("secret byte %d altered", i)
+          .isFalse();
+    }
   }
 
   @Test
