@@ -23,8 +23,11 @@ final class Watchdog {
     return timer;
   }
 
-  /** Runs {@code action} after {@code timeout}; cancel the result to prevent it. */
+  /**
+   * Runs {@code action} after {@code timeout}; cancel the result to prevent it. A timeout too long
+   * to count in nanoseconds (some 292 years) is taken as that long, which is to say never.
+   */
   static ScheduledFuture<?> after(Duration timeout, Runnable action) {
-    return TIMER.schedule(action, timeout.toNanos(), TimeUnit.NANOSECONDS);
+    return TIMER.schedule(action, TimeUnit.NANOSECONDS.convert(timeout), TimeUnit.NANOSECONDS);
   }
 }
