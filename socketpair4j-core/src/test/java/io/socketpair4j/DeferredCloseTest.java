@@ -9,6 +9,7 @@ import java.nio.channels.AsynchronousCloseException;
 import java.nio.channels.SelectionKey;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
@@ -22,58 +23,48 @@ import org.junit.jupiter.params.provider.ValueSource;
  */
 class DeferredCloseTest extends PairFixture {
 
-  @ParameterizedTest(name = "virtual={0}")
-  @ValueSource(booleans = {false, true})
-  @DisplayName(
-      "S46: closing an end registered with a selector, no thread in select, ends the peer's"
-          + " blocked read with end of stream at once; the next selection releases the descriptor")
-  void closeOfARegisteredEnd(boolean virtual) throws Exception {
-    register();
-    Released released = new Released();
-    Background<Integer> read = blockedPeerRead(virtual);
-    a.close();
-    assertThat(read.get()).as("the peer's blocked read").isEqualTo(-1);
-    assertPeerCannotWrite();
-    selector.selectNow();
-    released.check();
-    assertPeerWriteIsEpipe();
+  /** How the end that is closed is registered with the selector when it is closed. */
+  enum Registration {
+    /** Registered; no thread in select. */
+    REGISTERED,
+    /** Registered, and another thread is blocked in select. */
+    REGISTERED_DURING_SELECT,
+    /** Its key cancelled, with no selection since, so not yet deregistered. */
+    CANCELLED_NOT_DEREGISTERED
   }
 
-  @ParameterizedTest(name = "virtual={0}")
-  @ValueSource(booleans = {false, true})
+  @ParameterizedTest(name = "{0} virtual={1}")
+  @CsvSource({
+    "REGISTERED,false",
+    "REGISTERED,true",
+    "REGISTERED_DURING_SELECT,false",
+    "REGISTERED_DURING_SELECT,true",
+    "CANCELLED_NOT_DEREGISTERED,false",
+    "CANCELLED_NOT_DEREGISTERED,true"
+  })
   @DisplayName(
-      "S46: closing an end registered with a selector while another thread is blocked in select"
-          + " ends the peer's blocked read with end of stream at once; the next selection releases"
-          + " the descriptor")
-  void closeOfARegisteredEndDuringSelect(boolean virtual) throws Exception {
-    register();
-    Released released = new Released();
-    Background<Integer> select = Background.start(virtual, () -> selector.select()).awaitBlocked();
-    Background<Integer> read = blockedPeerRead(virtual);
-    a.close();
-    assertThat(read.get()).as("the peer's blocked read").isEqualTo(-1);
-    assertPeerCannotWrite();
-    selector.wakeup();
-    assertThat(select.get()).as("keys selected").isGreaterThanOrEqualTo(0);
-    selector.selectNow();
-    released.check();
-    assertPeerWriteIsEpipe();
-  }
-
-  @ParameterizedTest(name = "virtual={0}")
-  @ValueSource(booleans = {false, true})
-  @DisplayName(
-      "S46: closing an end whose key is cancelled but not yet deregistered (no selection since)"
-          + " ends the peer's blocked read with end of stream at once; the next selection releases"
-          + " the descriptor")
-  void closeWithACancelledKeyNotYetDeregistered(boolean virtual) throws Exception {
+      "S46: closing an end that a selector still has registered (also with a thread in select, or"
+          + " through a cancelled key not yet deregistered) ends the peer's blocked read with end of"
+          + " stream at once; the next selection releases the descriptor")
+  void closeOfAnEndTheSelectorStillHas(Registration registration, boolean virtual)
+      throws Exception {
     SelectionKey key = register();
     Released released = new Released();
+    Background<Integer> select = null;
+    if (registration == Registration.REGISTERED_DURING_SELECT) {
+      select = Background.start(virtual, () -> selector.select()).awaitBlocked();
+    }
     Background<Integer> read = blockedPeerRead(virtual);
-    key.cancel();
+    if (registration == Registration.CANCELLED_NOT_DEREGISTERED) {
+      key.cancel();
+    }
     a.close();
     assertThat(read.get()).as("the peer's blocked read").isEqualTo(-1);
     assertPeerCannotWrite();
+    if (select != null) {
+      selector.wakeup();
+      assertThat(select.get()).as("keys selected").isGreaterThanOrEqualTo(0);
+    }
     selector.selectNow();
     released.check();
     assertPeerWriteIsEpipe();
