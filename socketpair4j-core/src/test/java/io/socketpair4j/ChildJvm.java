@@ -1,11 +1,20 @@
 package io.socketpair4j;
 
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.Linker;
+import java.lang.invoke.MethodHandle;
+import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 /** Runs a test class's {@code main} in a child JVM with this JVM's class path. */
@@ -14,7 +23,11 @@ final class ChildJvm {
 
   /**
    * Runs {@code mainClass} with the given JVM options, under a descriptor limit of {@code fdLimit}
-   * when it is positive, and returns its combined output after checking it exited with 0.
+   * when it is positive, and returns its combined output after checking it exited with 0 within 120
+   * s (a child still running then is killed).
+   *
+   * <p>Should the child crash, its error report goes to {@code target/} (never into the source
+   * tree) and it writes no core dump.
    */
   static String run(Class<?> mainClass, int fdLimit, String... jvmOptions)
       throws IOException, InterruptedException {
@@ -25,12 +38,58 @@ final class ChildJvm {
       command.addAll(List.of("/bin/sh", "-c", "ulimit -n " + fdLimit + " && exec \"$@\"", "sh"));
     }
     command.add(java);
+    String name = mainClass.getSimpleName();
+    command.add("-XX:ErrorFile=" + target().resolve("hs_err_" + name + "_pid%p.log"));
+    command.add("-XX:ReplayDataFile=" + target().resolve("replay_" + name + "_pid%p.log"));
+    command.add("-XX:-CreateCoredumpOnCrash");
     command.addAll(List.of(jvmOptions));
     command.addAll(List.of("-cp", System.getProperty("java.class.path"), mainClass.getName()));
     Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-    String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertThat(p.waitFor(120, TimeUnit.SECONDS)).as("child JVM ended").isTrue();
-    assertThat(p.exitValue()).as(output).isZero();
-    return output;
+    CompletableFuture<String> output =
+        CompletableFuture.supplyAsync(
+            () -> {
+              try {
+                return new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+              } catch (IOException e) {
+                throw new UncheckedIOException(e);
+              }
+            });
+    boolean ended = p.waitFor(120, TimeUnit.SECONDS);
+    if (!ended) {
+      p.destroyForcibly().waitFor();
+    }
+    String out = output.join();
+    assertThat(ended).as("child JVM ended within 120 s; its output:%n%s", out).isTrue();
+    assertThat(p.exitValue()).as(out).isZero();
+    return out;
+  }
+
+  /** The build's {@code target} directory (the parent of {@code target/test-classes}). */
+  private static Path target() {
+    try {
+      return Path.of(ChildJvm.class.getProtectionDomain().getCodeSource().getLocation().toURI())
+          .getParent();
+    } catch (URISyntaxException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /**
+   * For a probe's {@code main} to call first: makes the process non-dumpable ({@code
+   * prctl(PR_SET_DUMPABLE, 0)}), so that if it crashes the kernel writes no core dump, whatever
+   * {@code ulimit -c} and {@code core_pattern} say (a pipe to a crash collector included).
+   */
+  static void forbidCoreDumps() throws Throwable {
+    Linker linker = Linker.nativeLinker();
+    MethodHandle prctl =
+        linker.downcallHandle(
+            linker.defaultLookup().find("prctl").orElseThrow(),
+            FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG),
+            Linker.Option.firstVariadicArg(1));
+    int prSetDumpable = 4;
+    int r = (int) prctl.invokeExact(prSetDumpable, 0L);
+    if (r != 0) {
+      throw new IllegalStateException("prctl(PR_SET_DUMPABLE, 0) returned " + r);
+    }
   }
 }
