@@ -117,6 +117,9 @@ final class NativeSocket {
     long total = 0;
     for (; ; ) {
       long n = t.attempt(fd);
+      if (n == Transfer.NOTHING_REQUESTED) {
+        return total; // the buffers were emptied by another thread meanwhile: as the JDK, 0
+      }
       if (n > 0 || (n == 0 && sending)) {
         total += n;
         if (!sending || !blocking || !t.hasRemaining()) {

@@ -32,6 +32,13 @@ import java.nio.ByteBuffer;
  * channel's read or write lock.
  */
 final class Transfer {
+  /**
+   * What {@link #attempt} returns when the buffers had no bytes remaining when it looked (only a
+   * buffer changed by another thread since the channel's own check can do that): no system call was
+   * made. Unlike a receive's 0, this is not end of stream.
+   */
+  static final long NOTHING_REQUESTED = Long.MIN_VALUE;
+
   private final boolean sending;
   private final int flags;
   private final CallState callState = CallState.heap();
@@ -89,7 +96,7 @@ final class Transfer {
 
   /**
    * One non-blocking system call for the request. Returns the bytes transferred (0 from a receive
-   * means end of stream) or {@code -errno}.
+   * means end of stream), {@code -errno}, or {@link #NOTHING_REQUESTED}.
    */
   long attempt(int fd) {
     if (buffer != null) {
@@ -101,7 +108,7 @@ final class Transfer {
     try {
       int count = v.collect(buffers, offset, length);
       if (count == 0) {
-        return 0;
+        return NOTHING_REQUESTED;
       }
       if (count == 1) {
         return single(fd, v.buffer(0), v.position(0), v.length(0));
@@ -113,6 +120,9 @@ final class Transfer {
   }
 
   private long single(int fd, ByteBuffer b, int position, int len) {
+    if (len == 0) {
+      return NOTHING_REQUESTED;
+    }
     MemorySegment m = memory.from(b, position);
     if (len > m.byteSize()) {
       throw new IllegalStateException("buffer changed during the call"); // cannot happen: lim<=cap
