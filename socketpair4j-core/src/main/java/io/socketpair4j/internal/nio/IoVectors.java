@@ -43,8 +43,13 @@ final class IoVectors {
   /** The most buffers one call describes. */
   static final int MAX_ENTRIES = 64;
 
-  /** The most bytes of heap buffers one call stages. */
-  static final int MAX_STAGED = 64 * 1024;
+  /**
+   * The most bytes of heap buffers one call stages: more than a socket of the default buffer size
+   * ({@code wmem_default}/{@code rmem_default}, 208 KiB; the kernel's buffer is twice that) takes
+   * in one call, so that a non-blocking call moves as much as the JDK's channels would. Staging
+   * memory grows to what calls need, up to this.
+   */
+  static final int MAX_STAGED = 512 * 1024;
 
   private final Arena arena = Arena.ofAuto();
   private final MemorySegment msghdr = arena.allocate(MSGHDR);
