@@ -38,8 +38,11 @@ class NativeSupportTest {
     assertThat(io.socketpair4j.internal.linux.Errno.name(111)).isEqualTo("ECONNREFUSED");
     assertThat(io.socketpair4j.internal.linux.Errno.name(4000)).isEqualTo("errno 4000");
     assertThat(io.socketpair4j.internal.linux.Errno.exception(32, "write"))
-        .isInstanceOf(java.net.SocketException.class)
+        .isExactlyInstanceOf(java.io.IOException.class)
         .hasMessage("write: Broken pipe (EPIPE)");
+    assertThat(io.socketpair4j.internal.linux.Errno.exception(104, "read"))
+        .isInstanceOf(java.net.SocketException.class)
+        .hasMessage("read: Connection reset by peer (ECONNRESET)");
     assertThat(io.socketpair4j.internal.linux.Errno.exception(24, "socketpair"))
         .hasMessage("socketpair: Too many open files (EMFILE)");
   }

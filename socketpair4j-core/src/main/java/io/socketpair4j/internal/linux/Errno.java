@@ -129,13 +129,14 @@ public final class Errno {
 
   /**
    * An exception for a failed system call: a {@link SocketException} for the errors of a
-   * connection, an {@link IOException} otherwise. The message names the errno and, when given, the
-   * operation, e.g. {@code "write failed: Broken pipe (EPIPE)"}.
+   * connection, an {@link IOException} otherwise, with the classes the JDK's own channels use
+   * ({@code EPIPE} is a plain {@link IOException} there, as here). The message names the errno and,
+   * when given, the operation, e.g. {@code "write failed: Broken pipe (EPIPE)"}.
    */
   public static IOException exception(int errno, String operation) {
     String message = operation == null ? message(errno) : operation + ": " + message(errno);
     return switch (errno) {
-      case EPIPE, ECONNRESET, ENOTCONN, ECONNREFUSED, EISCONN -> new SocketException(message);
+      case ECONNRESET, ENOTCONN, ECONNREFUSED, EISCONN -> new SocketException(message);
       default -> new IOException(message);
     };
   }

@@ -399,9 +399,12 @@ public final class EPollSelector extends AbstractSelector {
         ensureOpen();
         count++;
       } else if (selectedKeys.contains(key)) {
+        // A key already selected keeps what it had and gains what is new; on an error or hang-up
+        // its ready set becomes the interest set, as the JDK's selectors do.
         int old = key.readyOps();
-        if ((old | ready) != old) {
-          key.setReadyOps(old | ready);
+        int now = NativeSocketChannel.hungUp(epollEvents) ? ready : old | ready;
+        key.setReadyOps(now);
+        if ((now & ~old) != 0) {
           count++;
         }
       } else {

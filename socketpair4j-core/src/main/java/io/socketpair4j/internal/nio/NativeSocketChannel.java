@@ -13,6 +13,7 @@ import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
 import java.nio.channels.AlreadyBoundException;
 import java.nio.channels.AlreadyConnectedException;
+import java.nio.channels.AsynchronousCloseException;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.spi.SelectorProvider;
@@ -72,7 +73,7 @@ public final class NativeSocketChannel extends UnixSocketChannel {
 
   @Override
   public int read(ByteBuffer dst) throws IOException {
-    checkWritable(dst);
+    Objects.requireNonNull(dst, "dst");
     readLock.lock();
     try {
       return (int) io(socket.reads().of(dst));
@@ -84,20 +85,11 @@ public final class NativeSocketChannel extends UnixSocketChannel {
   @Override
   public long read(ByteBuffer[] dsts, int offset, int length) throws IOException {
     Objects.checkFromIndexSize(offset, length, dsts.length);
-    for (int i = offset; i < offset + length; i++) {
-      checkWritable(dsts[i]);
-    }
     readLock.lock();
     try {
       return io(socket.reads().of(dsts, offset, length));
     } finally {
       readLock.unlock();
-    }
-  }
-
-  private static void checkWritable(ByteBuffer dst) {
-    if (Objects.requireNonNull(dst, "dst").isReadOnly()) {
-      throw new IllegalArgumentException("Read-only buffer");
     }
   }
 
@@ -115,9 +107,6 @@ public final class NativeSocketChannel extends UnixSocketChannel {
   @Override
   public long write(ByteBuffer[] srcs, int offset, int length) throws IOException {
     Objects.checkFromIndexSize(offset, length, srcs.length);
-    for (int i = offset; i < offset + length; i++) {
-      Objects.requireNonNull(srcs[i], "src");
-    }
     writeLock.lock();
     try {
       return io(socket.writes().of(srcs, offset, length));
@@ -127,16 +116,17 @@ public final class NativeSocketChannel extends UnixSocketChannel {
   }
 
   /**
-   * Every read and write, with its request loaded in {@code t}: the {@code java.nio} checks, then
-   * the socket's loop, inside {@code begin}/{@code end} when blocking. The caller holds the
-   * direction's lock.
+   * Every read and write, with its request loaded in {@code t}: the {@code java.nio} checks in the
+   * JDK's order (the channel's state first, then the buffers), then the socket's loop, inside
+   * {@code begin}/{@code end} when blocking. The caller holds the direction's lock.
    */
   private long io(Transfer t) throws IOException {
     try {
       ensureOpen();
       if (t.sending()) {
         if (socket.isOutputShutdown()) {
-          throw new ClosedChannelException();
+          // What the JDK's channels throw for any write after shutdownOutput, blocking or not
+          throw new AsynchronousCloseException();
         }
       } else {
         if (socket.isInputShutdown()) {
@@ -146,6 +136,7 @@ public final class NativeSocketChannel extends UnixSocketChannel {
           throw Errno.exception(Errno.ECONNRESET, "read");
         }
       }
+      t.checkBuffers();
       if (!t.hasRemaining()) {
         return 0;
       }
@@ -348,18 +339,25 @@ public final class NativeSocketChannel extends UnixSocketChannel {
     if ((ops & SelectionKey.OP_READ) != 0) {
       events |= LinuxConstants.EPOLLIN;
     }
-    if ((ops & SelectionKey.OP_WRITE) != 0) {
+    if ((ops & (SelectionKey.OP_WRITE | SelectionKey.OP_CONNECT)) != 0) {
+      // OP_CONNECT watches POLLOUT, as the JDK's channels translate it (POLLCONN on Linux); a
+      // connected end never becomes connectable, but it is reported when the connection hangs up
       events |= LinuxConstants.EPOLLOUT;
     }
     return events;
   }
 
+  /** Whether the epoll events report an error or a hang-up. */
+  static boolean hungUp(int epollEvents) {
+    return (epollEvents & (LinuxConstants.EPOLLERR | LinuxConstants.EPOLLHUP)) != 0;
+  }
+
   /** The ready set for the epoll events that fired, limited to the interest set. */
   static int readyOps(int epollEvents, int interestOps) {
-    if ((epollEvents & (LinuxConstants.EPOLLERR | LinuxConstants.EPOLLHUP)) != 0) {
-      // An error or hang-up makes every interesting operation ready; it then reports the error or
-      // end of stream. (OP_CONNECT never becomes ready: the channel is connected from the start.)
-      return interestOps & (SelectionKey.OP_READ | SelectionKey.OP_WRITE);
+    if (hungUp(epollEvents)) {
+      // An error or hang-up makes the whole interest set ready, as with the JDK's channels; each
+      // operation then reports the error or end of stream.
+      return interestOps;
     }
     int ready = 0;
     if ((epollEvents & LinuxConstants.EPOLLIN) != 0) {

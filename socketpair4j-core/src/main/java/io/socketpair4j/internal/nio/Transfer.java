@@ -7,6 +7,7 @@ import io.socketpair4j.internal.linux.CallState;
 import io.socketpair4j.internal.linux.LibC;
 import java.lang.foreign.MemorySegment;
 import java.nio.ByteBuffer;
+import java.util.Objects;
 
 /**
  * The transfer layer: one direction (sending or receiving) of one socket, turning the caller's
@@ -79,6 +80,26 @@ final class Transfer {
   void clear() {
     buffer = null;
     buffers = null;
+  }
+
+  /**
+   * Checks the request's buffers: none null ({@link NullPointerException}), and for a receive none
+   * read-only ({@link IllegalArgumentException} "Read-only buffer"), as the JDK's channels do.
+   */
+  void checkBuffers() {
+    if (buffer != null) {
+      check(buffer);
+      return;
+    }
+    for (int i = offset; i < offset + length; i++) {
+      check(buffers[i]);
+    }
+  }
+
+  private void check(ByteBuffer b) {
+    if (Objects.requireNonNull(b, sending ? "src" : "dst").isReadOnly() && !sending) {
+      throw new IllegalArgumentException("Read-only buffer");
+    }
   }
 
   /** Whether the request still has bytes to transfer (a snapshot of the positions). */
