@@ -421,7 +421,7 @@ class DifferentialPropertyTest {
   record Outcome(String text, long value, Throwable thrown, List<String> contents) {}
 
   static final class World implements AutoCloseable {
-    static final String TIMED_OUT = "(timed out: the call did not return within 20 s)";
+    static final String TIMED_OUT = "timed out: the call did not return within 20 s";
 
     final String name;
     final PairBackend.Ends pair;
@@ -483,7 +483,7 @@ class DifferentialPropertyTest {
         String text =
             (thrown == null ? String.valueOf(value) : "threw " + thrown.getClass().getName())
                 + allocation.describe()
-                + (timedOut ? " " + TIMED_OUT : "");
+                + (timedOut ? " (" + name + " " + TIMED_OUT + ")" : "");
         return new Outcome(text, value, thrown, allocation.contents());
       }
     }
