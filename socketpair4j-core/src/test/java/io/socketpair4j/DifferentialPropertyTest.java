@@ -72,7 +72,11 @@ import net.jqwik.api.statistics.StatisticsReport;
  * <p><b>Differences excluded</b>, as {@code docs/conformance.md} lists them: messages of exceptions
  * (ours name the errno) are not compared, only classes; addresses are not compared (S10: a {@code
  * SocketPair}'s ends report the rendezvous path); a JDK channel's partial blocking write on a
- * virtual thread (S13) does not arise on this platform thread. Nothing else is excluded.
+ * virtual thread (S13) does not arise on this platform thread; and a close that would be deferred
+ * (the end still has a key in the selector) is not issued, since until the selector's next
+ * selection the JDK shuts down only the output (in blocking mode nothing) where ours shuts down
+ * both directions ("Deferred close"; {@code DeferredCloseTest} checks that close on both backends).
+ * Nothing else is excluded.
  */
 class DifferentialPropertyTest {
 
@@ -101,6 +105,14 @@ class DifferentialPropertyTest {
         if (!op.wontBlock(model, jdk)) {
           transcript.add(step + ": " + op + " -> skipped (could block)");
           Statistics.label(OUTCOMES).collect(op.getClass().getSimpleName() + " skipped");
+          continue;
+        }
+        if (op instanceof Close c && model.closeWouldBeDeferred(c.end())) {
+          // A documented difference (docs/conformance.md, "Deferred close"): until the selector
+          // releases the descriptor, the JDK shuts down only its output (nothing in blocking
+          // mode), ours both directions. DeferredCloseTest covers this close on both backends.
+          transcript.add(step + ": " + op + " -> skipped (deferred close)");
+          Statistics.label(OUTCOMES).collect("Close skipped (deferred)");
           continue;
         }
         boolean blockingIo =
@@ -581,6 +593,11 @@ class DifferentialPropertyTest {
 
     Model(long sendBuffer) {
       this.sendBuffer = sendBuffer;
+    }
+
+    /** Closing {@code end} now would be deferred: a selector still has a key of it. */
+    boolean closeWouldBeDeferred(int end) {
+      return !closed[end] && key[end] != KeyState.NONE;
     }
 
     /** The peer's output is over for {@code end}: a read there sees end of stream. */

@@ -124,4 +124,33 @@ class DifferentialRegressionTest extends PairFixture {
     a.configureBlocking(false);
     assertThat(a.read(ByteBuffer.allocate(8))).isEqualTo(-1);
   }
+
+  @Test
+  @DisplayName(
+      "S18: a scattering read into heap buffers whose staging must grow partway through gets the"
+          + " bytes that were sent, in the right buffers")
+  void s18_scatteringReadIntoHeapBuffersThatOutgrowTheStaging() throws IOException {
+    // The first heap buffer fits the first staging memory, the second makes it grow: the first
+    // one's bytes once went to staging memory that was then replaced.
+    a.write(ascii("hi"));
+    ByteBuffer first = ByteBuffer.allocate(2);
+    ByteBuffer second = ByteBuffer.allocate(4095);
+    assertThat(b.read(new ByteBuffer[] {first, second})).isEqualTo(2);
+    assertThat(ascii(first.flip())).isEqualTo("hi");
+    assertThat(second.position()).isZero();
+    byte[] big = TestSupport.pattern(6000, 7);
+    a.write(ByteBuffer.wrap(big));
+    ByteBuffer[] three = {
+      ByteBuffer.allocate(100), ByteBuffer.allocate(4000), ByteBuffer.allocate(1900)
+    };
+    long n = 0;
+    while (n < big.length) {
+      n += b.read(three);
+    }
+    ByteBuffer all = ByteBuffer.allocate(big.length);
+    for (ByteBuffer x : three) {
+      all.put(x.flip());
+    }
+    assertThat(all.array()).isEqualTo(big);
+  }
 }

@@ -120,45 +120,55 @@ final class IoVectors {
     return n;
   }
 
-  /** Writes the iovecs (and stages heap bytes to send); returns how many entries they describe. */
+  /**
+   * Writes the iovecs (and stages heap bytes to send); returns how many entries they describe.
+   * First decides how far this call goes and how much staging that needs, and only then takes the
+   * staging memory, so that every iovec points into the one staging segment that stays referenced
+   * for the call.
+   */
   private int describe(boolean sending) {
-    int heldCount = 0;
+    int direct = 0;
     long staged = 0;
-    int e = 0;
-    for (; e < count; e++) {
-      ByteBuffer b = buffers[e];
-      long at = e * IOVEC.byteSize();
-      long address;
-      int length = lengths[e];
-      if (b.isDirect()) {
-        if (heldCount == held.length) {
+    int entries = 0;
+    for (; entries < count; entries++) {
+      if (buffers[entries].isDirect()) {
+        if (direct == held.length) {
           break;
         }
-        MemorySegment whole = BufferMemory.whole(b);
-        held[heldCount++] = whole;
-        stagedAt[e] = -1;
-        Objects.checkFromIndexSize(positions[e], length, whole.byteSize()); // inside the buffer
-        address = whole.address() + positions[e];
+        direct++;
+        stagedAt[entries] = -1;
       } else {
-        int room = (int) Math.min(MAX_STAGED - staged, length);
+        int room = (int) Math.min(MAX_STAGED - staged, lengths[entries]);
         if (room == 0) {
           break;
         }
-        MemorySegment stage = staging(staged + room);
-        if (sending) {
-          stageOut(b, positions[e], stage, staged, room);
-        }
-        stagedAt[e] = staged;
-        address = stage.address() + staged;
-        length = room;
-        lengths[e] = room;
+        stagedAt[entries] = staged;
+        lengths[entries] = room;
         staged += room;
       }
-      iovecs.set(JAVA_LONG, at + IOVEC_BASE, address);
-      iovecs.set(JAVA_LONG, at + IOVEC_LEN, length);
     }
-    msghdr.set(JAVA_LONG, MSGHDR_IOVLEN, e);
-    return e;
+    MemorySegment stage = staged > 0 ? staging(staged) : MemorySegment.NULL;
+    direct = 0;
+    for (int e = 0; e < entries; e++) {
+      ByteBuffer b = buffers[e];
+      long address;
+      if (stagedAt[e] < 0) {
+        MemorySegment whole = BufferMemory.whole(b);
+        held[direct++] = whole;
+        Objects.checkFromIndexSize(positions[e], lengths[e], whole.byteSize()); // inside b
+        address = whole.address() + positions[e];
+      } else {
+        if (sending) {
+          stageOut(b, positions[e], stage, stagedAt[e], lengths[e]);
+        }
+        address = stage.address() + stagedAt[e];
+      }
+      long at = e * IOVEC.byteSize();
+      iovecs.set(JAVA_LONG, at + IOVEC_BASE, address);
+      iovecs.set(JAVA_LONG, at + IOVEC_LEN, lengths[e]);
+    }
+    msghdr.set(JAVA_LONG, MSGHDR_IOVLEN, entries);
+    return entries;
   }
 
   /** Copies a heap buffer's bytes {@code [position, position + length)} into staging. */
