@@ -35,7 +35,15 @@ public final class NativeSocketChannel extends UnixSocketChannel {
     // Initialise, while the first channel is made, the classes that a blocking call needs only
     // later: a virtual thread that waits for another to finish initialising a class is pinned, and
     // the first blocking calls often come from many virtual threads at once.
-    for (Class<?> c : new Class<?>[] {Waiter.class, VirtualWaiter.class, Poller.class}) {
+    for (Class<?> c :
+        new Class<?>[] {
+          Waiter.class,
+          VirtualWaiter.class,
+          Poller.class,
+          Transfer.class,
+          BufferMemory.class,
+          IoVectors.class
+        }) {
       try {
         MethodHandles.lookup().ensureInitialized(c);
       } catch (IllegalAccessException e) {
