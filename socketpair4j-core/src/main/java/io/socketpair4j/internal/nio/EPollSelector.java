@@ -21,6 +21,7 @@ import java.nio.channels.IllegalSelectorException;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.nio.channels.spi.AbstractSelectableChannel;
+import java.nio.channels.spi.AbstractSelectionKey;
 import java.nio.channels.spi.AbstractSelector;
 import java.nio.channels.spi.SelectorProvider;
 import java.util.ArrayDeque;
@@ -152,8 +153,10 @@ public final class EPollSelector extends AbstractSelector {
     keys.add(key);
     RaceHooks.at(RaceHooks.Point.REGISTER_PUBLISHED);
     if (!isOpen()) {
+      // Closed meanwhile. No cancel(): it would wait for the cancelled-key set while the caller
+      // holds the channel's key lock, which a closing selector may wait for while it holds that
+      // set. Either this thread or the close takes the key's use and gives it back.
       keys.remove(key);
-      key.cancel();
       if (key.takeUse()) {
         channel.handle().release();
       }
@@ -223,23 +226,31 @@ public final class EPollSelector extends AbstractSelector {
         return;
       }
       for (SelectionKey k : cancelled) {
-        EPollSelectionKey key = (EPollSelectionKey) k;
-        int fd = key.nativeChannel().fd();
-        if (key.registeredEvents != 0) {
-          ctl(LinuxConstants.EPOLL_CTL_DEL, fd, 0);
-          key.registeredEvents = 0;
-        }
-        if (fd < keysByFd.length && keysByFd[fd] == key) {
-          keysByFd[fd] = null;
-        }
-        selectedKeys.remove(key);
-        keys.remove(key);
-        deregister(key);
-        if (key.takeUse()) {
-          key.nativeChannel().handle().release();
-        }
+        deregister((EPollSelectionKey) k);
       }
       cancelled.clear();
+    }
+  }
+
+  /**
+   * Takes a key out of epoll, the key sets and its channel, and gives back its use of the
+   * descriptor (the last use of a closed channel's descriptor closes it). Idempotent.
+   */
+  private void deregister(EPollSelectionKey key) {
+    boolean held = key.takeUse(); // only with the use may the descriptor number be touched
+    int fd = key.nativeChannel().fd();
+    if (held && key.registeredEvents != 0) {
+      ctl(LinuxConstants.EPOLL_CTL_DEL, fd, 0);
+    }
+    key.registeredEvents = 0;
+    if (fd < keysByFd.length && keysByFd[fd] == key) {
+      keysByFd[fd] = null;
+    }
+    selectedKeys.remove(key);
+    keys.remove(key);
+    deregister((AbstractSelectionKey) key); // from the channel's keys
+    if (held) {
+      key.nativeChannel().handle().release();
     }
   }
 
@@ -452,10 +463,13 @@ public final class EPollSelector extends AbstractSelector {
     wakeup();
     synchronized (this) {
       synchronized (publicSelectedKeys) {
-        for (SelectionKey key : keys) {
-          key.cancel();
-        }
+        // Every key goes, cancelled or not, as the JDK's selectors do: cancelling them first would
+        // miss a key that another thread is cancelling at this moment (cancel() invalidates a key
+        // before it queues it), and its descriptor would never be released.
         processCancelledKeys();
+        for (SelectionKey key : keys) {
+          deregister((EPollSelectionKey) key);
+        }
         wakeHandle.close();
         epHandle.close();
         arena.close();
