@@ -8,6 +8,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -30,11 +31,10 @@ import java.util.concurrent.atomic.LongAdder;
  * {@code socketpair4j.racing.millis} milliseconds (default 2000) of hammering, with a peer thread
  * feeding or draining the other end. Besides the canaries it checks that no read returns more than
  * its buffers hold, or -1 while the peer is writing, and that no call fails with an I/O error. A
- * case ends at its first failed check, printed at once (a crash later does not hide it), and the
- * next case runs. Then it does ordinary work on a fresh pair, checks every canary again after a
- * garbage collection, prints what it counted and exits with 0, or with 1 when a check failed.
- * {@code socketpair4j.racing.only} (e.g. {@code "HEAP read"}) runs one case alone, to look into
- * one.
+ * failed check is printed at once (a crash later does not hide it), each kind once a case. Then it
+ * does ordinary work on a fresh pair, checks every canary again after a garbage collection, prints
+ * what it counted and exits with 0, or with 1 when a check failed. {@code socketpair4j.racing.only}
+ * (e.g. {@code "HEAP read"}) runs one case alone, to look into one.
  */
 public final class RacingBufferProbe {
   private static final byte CANARY = (byte) 0xC5;
@@ -98,6 +98,15 @@ public final class RacingBufferProbe {
 
   private volatile String currentCase = "";
 
+  // the kinds of failed check already reported in this case (each is counted, reported once)
+  private final Set<String> failedKinds = ConcurrentHashMap.newKeySet();
+
+  private void failOnce(String kind, String failure) {
+    if (failedKinds.add(kind)) {
+      fail(failure + " (reported once a case)");
+    }
+  }
+
   private void fail(String failure) {
     failures.add(currentCase + failure);
     System.out.println("FAILED: " + currentCase + failure);
@@ -110,8 +119,8 @@ public final class RacingBufferProbe {
    */
   private void hammer(Shape shape, boolean write, long millis) throws Exception {
     String name = shape + (write ? " write" : " read");
-    int failedBefore = failures.size();
     currentCase = name + ": ";
+    failedKinds.clear();
     // A single-buffer case alternates between two buffers: one a slice between guard regions, one
     // an allocation of its own between canary neighbours. An array mixes the two the same way.
     int count = shape.single() ? 2 : 3 + random.nextInt(3);
@@ -153,7 +162,7 @@ public final class RacingBufferProbe {
         Background.start(
             () -> {
               Random r = new Random(~seed);
-              while (System.nanoTime() - deadline < 0 && failures.size() == failedBefore) {
+              while (System.nanoTime() - deadline < 0) {
                 call(io, write, shape.single(), buffers, r, capacitySum, counts);
               }
               return null;
@@ -186,11 +195,12 @@ public final class RacingBufferProbe {
         n = single ? io.read(one) : io.read(buffers);
         long bound = single ? one.capacity() : capacity;
         if (n > bound) {
-          fail("a read returned " + n + ", more than its buffers hold (" + bound + ")");
+          failOnce(
+              "too much", "a read returned " + n + ", more than its buffers hold (" + bound + ")");
         }
         if (n < 0) {
           // The peer keeps writing: a buffer with nothing left to fill reads 0, not end of stream.
-          fail("a read returned -1 (end of stream) while the peer was still writing");
+          failOnce("-1", "a read returned -1 (end of stream) while the peer was still writing");
         }
       }
       counts.add(n > 0 ? "transferred" : n == 0 ? "returned 0" : "returned -1");
@@ -199,7 +209,7 @@ public final class RacingBufferProbe {
     } catch (IOException e) {
       // Both ends are open and the peer feeds or drains: no I/O error is possible, unless the
       // kernel was handed a bad address (EFAULT).
-      fail((write ? "write: " : "read: ") + e);
+      failOnce(e.toString(), (write ? "write: " : "read: ") + e);
     }
   }
 
