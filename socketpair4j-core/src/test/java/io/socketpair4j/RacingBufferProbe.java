@@ -8,6 +8,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -28,10 +29,12 @@ import java.util.concurrent.atomic.LongAdder;
  *
  * <p>For each case (heap, direct, mixed, all-direct and all-heap arrays; reads and writes) it runs
  * {@code socketpair4j.racing.millis} milliseconds (default 2000) of hammering, with a peer thread
- * feeding or draining the other end. Then it does ordinary work on a fresh pair, checks every
- * canary again after a garbage collection, prints what it counted and exits with 0, or with 1 after
- * printing each failed check. {@code socketpair4j.racing.only} (e.g. {@code "HEAP read"}) runs one
- * case alone, to look into one.
+ * feeding or draining the other end. Besides the canaries it checks that no read returns more than
+ * its buffers hold, or -1 while the peer is writing, and that no call fails with an I/O error. A
+ * failed check is printed at once (a crash later does not hide it), each kind once a case. Then it
+ * does ordinary work on a fresh pair, checks every canary again after a garbage collection, prints
+ * what it counted and exits with 0, or with 1 when a check failed. {@code socketpair4j.racing.only}
+ * (e.g. {@code "HEAP read"}) runs one case alone, to look into one.
  */
 public final class RacingBufferProbe {
   private static final byte CANARY = (byte) 0xC5;
@@ -62,6 +65,7 @@ public final class RacingBufferProbe {
     }
   }
 
+  // printed at once, so that a crash later does not hide them
   private final List<String> failures = new CopyOnWriteArrayList<>();
   private final List<Guarded> everyBuffer = new ArrayList<>(); // kept to the end, checked again
   private final Random random = new Random(Long.getLong("socketpair4j.racing.seed", 9));
@@ -76,27 +80,47 @@ public final class RacingBufferProbe {
     for (Shape shape : Shape.values()) {
       for (boolean write : new boolean[] {false, true}) {
         String name = shape + (write ? " write" : " read");
-        if (probe.failures.isEmpty() && (only.isEmpty() || only.equals(name))) {
+        if (only.isEmpty() || only.equals(name)) {
           probe.hammer(shape, write, millis);
         }
       }
     }
-    if (probe.failures.isEmpty()) {
-      probe.ordinaryWork();
-    }
+    probe.ordinaryWork();
     System.gc();
+    probe.currentCase = "";
     probe.checkCanaries("at the end, after a garbage collection");
     if (!probe.failures.isEmpty()) {
-      probe.failures.forEach(f -> System.out.println("FAILED: " + f));
-      System.out.flush();
+      System.out.println(probe.failures.size() + " checks failed");
       System.exit(1);
     }
     System.out.println("racing buffers: all canaries intact; ordinary work afterwards: ok");
   }
 
-  /** Hammers one shape of buffers, reading or writing, for {@code millis}. */
+  private volatile String currentCase = "";
+
+  // the kinds of failed check already reported in this case (each is counted, reported once)
+  private final Set<String> failedKinds = ConcurrentHashMap.newKeySet();
+
+  private void failOnce(String kind, String failure) {
+    if (failedKinds.add(kind)) {
+      fail(failure + " (reported once a case)");
+    }
+  }
+
+  private void fail(String failure) {
+    failures.add(currentCase + failure);
+    System.out.println("FAILED: " + currentCase + failure);
+    System.out.flush();
+  }
+
+  /**
+   * Hammers one shape of buffers, reading or writing, for {@code millis} or until its first failed
+   * check.
+   */
   private void hammer(Shape shape, boolean write, long millis) throws Exception {
     String name = shape + (write ? " write" : " read");
+    currentCase = name + ": ";
+    failedKinds.clear();
     // A single-buffer case alternates between two buffers: one a slice between guard regions, one
     // an allocation of its own between canary neighbours. An array mixes the two the same way.
     int count = shape.single() ? 2 : 3 + random.nextInt(3);
@@ -138,7 +162,7 @@ public final class RacingBufferProbe {
         Background.start(
             () -> {
               Random r = new Random(~seed);
-              while (System.nanoTime() - deadline < 0 && failures.isEmpty()) {
+              while (System.nanoTime() - deadline < 0) {
                 call(io, write, shape.single(), buffers, r, capacitySum, counts);
               }
               return null;
@@ -149,14 +173,8 @@ public final class RacingBufferProbe {
     pair.close();
     awaitEnd(name + " peer", other);
     System.out.printf("%-18s %s%n", name, counts);
-    for (Guarded g : guarded) {
-      String corruption = g.corruption();
-      if (corruption != null) {
-        failures.add(name + ": " + corruption);
-      }
-    }
     System.gc(); // walks the heap: a heap the kernel wrote into is likely to crash it
-    checkCanaries("after " + name + " and a garbage collection");
+    checkCanaries("after a garbage collection");
   }
 
   /** One read or write, single or scatter/gather, counting its outcome. */
@@ -177,11 +195,12 @@ public final class RacingBufferProbe {
         n = single ? io.read(one) : io.read(buffers);
         long bound = single ? one.capacity() : capacity;
         if (n > bound) {
-          failures.add("a read returned " + n + ", more than its buffers hold (" + bound + ")");
+          failOnce(
+              "too much", "a read returned " + n + ", more than its buffers hold (" + bound + ")");
         }
         if (n < 0) {
           // The peer keeps writing: a buffer with nothing left to fill reads 0, not end of stream.
-          failures.add("a read returned -1 (end of stream) while the peer was still writing");
+          failOnce("-1", "a read returned -1 (end of stream) while the peer was still writing");
         }
       }
       counts.add(n > 0 ? "transferred" : n == 0 ? "returned 0" : "returned -1");
@@ -190,7 +209,7 @@ public final class RacingBufferProbe {
     } catch (IOException e) {
       // Both ends are open and the peer feeds or drains: no I/O error is possible, unless the
       // kernel was handed a bad address (EFAULT).
-      failures.add((write ? "write: " : "read: ") + e);
+      failOnce(e.toString(), (write ? "write: " : "read: ") + e);
     }
   }
 
@@ -246,7 +265,7 @@ public final class RacingBufferProbe {
       // closed at the end of the case
     }
     if (foreign > 0) {
-      failures.add(
+      fail(
           "the peer received "
               + foreign
               + " bytes that no buffer held (first "
@@ -263,27 +282,29 @@ public final class RacingBufferProbe {
       for (StackTraceElement e : b.thread().getStackTrace()) {
         stack.append("\n\tat ").append(e);
       }
-      failures.add(what + " still running " + TestSupport.PROMPTLY + " after the end:" + stack);
+      fail(what + " still running " + TestSupport.PROMPTLY + " after the end:" + stack);
       return;
     }
     try {
       b.get();
     } catch (Exception e) {
-      failures.add(what + " failed: " + e);
+      fail(what + " failed: " + e);
     }
   }
 
   private void checkCanaries(String when) {
     for (Guarded g : everyBuffer) {
       String corruption = g.corruption();
-      if (corruption != null) {
-        failures.add(when + ": " + corruption);
+      if (corruption != null && !g.reported) {
+        g.reported = true; // once per buffer
+        fail(when + ": " + corruption);
       }
     }
   }
 
   /** Round trips of known data on a fresh pair, heap and direct, both ways. */
   private void ordinaryWork() throws IOException {
+    currentCase = "ordinary work: ";
     try (UnixSocketPair pair = UnixSocketPair.open()) {
       for (int i = 0; i < 200; i++) {
         int size = 1 + random.nextInt(8192);
@@ -302,7 +323,7 @@ public final class RacingBufferProbe {
         byte[] got = new byte[size];
         in.flip().get(got);
         if (!Arrays.equals(got, data)) {
-          failures.add("ordinary round trip " + i + " (" + size + " bytes): wrong data");
+          fail("ordinary round trip " + i + " (" + size + " bytes): wrong data");
         }
       }
     }
@@ -313,6 +334,7 @@ public final class RacingBufferProbe {
     final ByteBuffer buffer;
     private final ByteBuffer[] canaries;
     private final String description;
+    boolean reported; // its corruption was reported
 
     /**
      * @param sliced a slice between two guard regions of one allocation; otherwise an allocation of
