@@ -213,6 +213,9 @@ public final class ConcurrencySoakProbe {
   // -- pairs and streams ------------------------------------------------------------------------
 
   /** A pair with the state of its two streams. */
+  /** What a change of blocking mode adds to {@link Pair#mode} when it begins. */
+  static final long MODE_CHANGE_BEGUN = 1L << 32;
+
   private static final class Pair {
     final int id;
     final UnixSocketPair pair;
@@ -246,6 +249,10 @@ public final class ConcurrencySoakProbe {
       return end == pair.first() ? pair.second() : pair.first();
     }
 
+    /**
+     * Changes of {@code end}'s blocking mode: the count begun (in units of {@link
+     * #MODE_CHANGE_BEGUN}) and the count ended (the low half).
+     */
     AtomicLong mode(SocketChannel end) {
       return end == pair.first() ? firstMode : secondMode;
     }
@@ -470,7 +477,10 @@ public final class ConcurrencySoakProbe {
         } finally {
           end();
         }
-        boolean modeHeld = epoch % 2 == 0 && p.mode(ch).get() == epoch;
+        // No change of the mode was under way when the read began, and none began during it.
+        // (Counts of changes begun, high half, and ended, low half: parity alone is not enough
+        // when two threads change the mode of one channel at once.)
+        boolean modeHeld = epoch >>> 32 == (epoch & 0xffffffffL) && p.mode(ch).get() == epoch;
         if (thrown == null && n == 0 && mode.equals("blocking") && modeHeld) {
           failures.add(
               String.format(
@@ -585,7 +595,7 @@ public final class ConcurrencySoakProbe {
 
     void configureBlocking(Pair p, SocketChannel ch, boolean block) {
       begin(ch, p.peer(ch), "configureBlocking");
-      p.mode(ch).incrementAndGet();
+      p.mode(ch).addAndGet(MODE_CHANGE_BEGUN);
       try {
         ch.configureBlocking(block);
         count("configureBlocking(" + block + "): ok");
@@ -600,7 +610,7 @@ public final class ConcurrencySoakProbe {
     void register(Pair p, SocketChannel ch, Selector s) {
       begin(ch, p.peer(ch), "register");
       try {
-        p.mode(ch).incrementAndGet();
+        p.mode(ch).addAndGet(MODE_CHANGE_BEGUN);
         try {
           ch.configureBlocking(false);
         } finally {
