@@ -181,13 +181,24 @@ public final class EPollSelector extends AbstractSelector {
       if (key == null) {
         return;
       }
+      applyInterest(key);
+    }
+  }
+
+  /**
+   * Brings the key's epoll registration in line with its interest set. Under the key's monitor, so
+   * that its use of the descriptor cannot be given back ({@link EPollSelectionKey#takeUse()}, by a
+   * {@code register} that found the selector closed) while epoll is told about the number.
+   */
+  private void applyInterest(EPollSelectionKey key) throws IOException {
+    synchronized (key) {
       if (!key.isValid() || !key.holdsUse()) {
-        continue;
+        return;
       }
       int fd = key.nativeChannel().fd();
       int wanted = NativeSocketChannel.epollEvents(key.currentInterestOps());
       if (wanted == key.registeredEvents) {
-        continue;
+        return;
       }
       int r;
       if (wanted == 0) {
