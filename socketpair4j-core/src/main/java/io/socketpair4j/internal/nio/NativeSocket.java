@@ -21,7 +21,6 @@ import java.nio.channels.ClosedChannelException;
  */
 final class NativeSocket {
   private final FdHandle handle;
-  private final int fd;
 
   // written under the channel's state lock; read without it
   private volatile boolean inputShutdown;
@@ -40,12 +39,11 @@ final class NativeSocket {
   private Transfer writes;
 
   NativeSocket(int fd) {
-    this.fd = fd;
     this.handle = new FdHandle(fd);
   }
 
   int fd() {
-    return fd;
+    return handle.fd();
   }
 
   FdHandle handle() {
@@ -112,6 +110,7 @@ final class NativeSocket {
   }
 
   private long loop(Transfer t, boolean blocking) throws IOException {
+    int fd = handle.fd();
     boolean sending = t.sending();
     boolean yielded = false;
     long total = 0;
@@ -184,16 +183,14 @@ final class NativeSocket {
    * and wakes the thread blocked in that direction. The caller holds the channel's state lock.
    */
   void shutdown(int how) throws IOException {
-    if (!handle.acquire()) {
-      throw new ClosedChannelException();
-    }
+    acquire();
     try {
-      int r = LibC.shutdown(CallState.heap(), fd, how);
+      int r = LibC.shutdown(CallState.heap(), handle.fd(), how);
       if (r < 0 && -r != Errno.ENOTCONN) {
         throw Errno.exception(-r, "shutdown");
       }
     } finally {
-      handle.release();
+      release();
     }
     if (how == LinuxConstants.SHUT_RD) {
       inputShutdown = true;
@@ -215,7 +212,7 @@ final class NativeSocket {
     }
     try {
       if (handle.inUseByOthers()) {
-        LibC.shutdown(CallState.heap(), fd, LinuxConstants.SHUT_RDWR);
+        LibC.shutdown(CallState.heap(), handle.fd(), LinuxConstants.SHUT_RDWR);
       }
     } finally {
       handle.release(); // the owner's use: the last use closes the descriptor
@@ -223,6 +220,23 @@ final class NativeSocket {
     wake(reader);
     wake(writer);
     return true;
+  }
+
+  /**
+   * Starts a use of the descriptor for a call that is not a read or write (shutdown, an option, an
+   * address); {@link #release()} ends it.
+   *
+   * @throws ClosedChannelException when the socket is closed
+   */
+  void acquire() throws ClosedChannelException {
+    if (!handle.acquire()) {
+      throw new ClosedChannelException();
+    }
+  }
+
+  /** Ends a use started by {@link #acquire()}. */
+  void release() {
+    handle.release();
   }
 
   private static void wake(Waiter waiter) {

@@ -54,7 +54,6 @@ public final class NativeSocketChannel extends UnixSocketChannel {
 
   private final NativeSocket socket;
   private final Cleaner.Cleanable cleanable; // closes the descriptor if the channel is dropped
-  private final int fd;
   private final ReentrantLock readLock = new ReentrantLock();
   private final ReentrantLock writeLock = new ReentrantLock();
   private final Object stateLock = new Object();
@@ -62,7 +61,6 @@ public final class NativeSocketChannel extends UnixSocketChannel {
   /** Wraps {@code fd}, a connected stream socket, which this channel now owns. */
   public NativeSocketChannel(SelectorProvider provider, int fd) {
     super(provider);
-    this.fd = fd;
     this.socket = new NativeSocket(fd);
     FdHandle h = socket.handle(); // the cleaning action must not refer to the channel
     this.cleanable = Resources.CLEANER.register(this, h::close);
@@ -70,7 +68,7 @@ public final class NativeSocketChannel extends UnixSocketChannel {
 
   @Override
   public int fd() {
-    return fd;
+    return socket.fd();
   }
 
   FdHandle handle() {
@@ -215,17 +213,6 @@ public final class NativeSocketChannel extends UnixSocketChannel {
     return this;
   }
 
-  /** Starts a use of the descriptor for a call that is not a read or write. */
-  private void acquire() throws ClosedChannelException {
-    if (!socket.handle().acquire()) {
-      throw new ClosedChannelException();
-    }
-  }
-
-  private void release() {
-    socket.handle().release();
-  }
-
   // -- connection state and addresses -------------------------------------------------------
 
   @Override
@@ -277,11 +264,11 @@ public final class NativeSocketChannel extends UnixSocketChannel {
 
   private SocketAddress address(boolean local) throws IOException {
     ensureOpen();
-    acquire();
+    socket.acquire();
     try {
-      return SocketAddresses.of(fd, local);
+      return SocketAddresses.of(socket.fd(), local);
     } finally {
-      release();
+      socket.release();
     }
   }
 
@@ -303,11 +290,11 @@ public final class NativeSocketChannel extends UnixSocketChannel {
     }
     synchronized (stateLock) {
       ensureOpen();
-      acquire();
+      socket.acquire();
       try {
-        SocketOptions.setInt(fd, optionName(name), size);
+        SocketOptions.setInt(socket.fd(), optionName(name), size);
       } finally {
-        release();
+        socket.release();
       }
     }
     return this;
@@ -321,14 +308,14 @@ public final class NativeSocketChannel extends UnixSocketChannel {
     }
     synchronized (stateLock) {
       ensureOpen();
-      acquire();
+      socket.acquire();
       try {
         // Linux reports double the size that was set (its bookkeeping overhead); report what
         // was set, as the JDK's own channels do.
-        int kernelValue = SocketOptions.getInt(fd, optionName(name));
+        int kernelValue = SocketOptions.getInt(socket.fd(), optionName(name));
         return name.type().cast(kernelValue / 2);
       } finally {
-        release();
+        socket.release();
       }
     }
   }
@@ -383,7 +370,7 @@ public final class NativeSocketChannel extends UnixSocketChannel {
     if (!isOpen()) {
       sb.append("closed");
     } else {
-      sb.append("connected fd=").append(fd);
+      sb.append("connected fd=").append(socket.fd());
       if (socket.isInputShutdown()) {
         sb.append(" ishut");
       }
