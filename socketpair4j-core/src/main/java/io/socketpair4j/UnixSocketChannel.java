@@ -40,12 +40,16 @@ import java.nio.channels.spi.SelectorProvider;
  * account for its own bookkeeping). On Linux {@code SO_RCVBUF} has no effect on a UNIX-domain
  * stream socket; the send buffer of the writing end bounds what one direction holds.
  *
+ * <p>Beyond {@code SocketChannel}, it can pass open descriptors to its peer with the data and
+ * report the peer's credentials: see {@link UnixChannel}. The option {@link
+ * jdk.net.ExtendedSocketOptions#SO_PEERCRED SO_PEERCRED} is supported too.
+ *
  * <p>Writing to a channel whose peer has been closed throws an {@link IOException} whose message
  * names {@code EPIPE}; it never raises {@code SIGPIPE}. Every error reported by the operating
  * system is an {@code IOException} whose message names the errno, e.g. {@code "Broken pipe
  * (EPIPE)"}.
  */
-public abstract class UnixSocketChannel extends SocketChannel {
+public abstract class UnixSocketChannel extends SocketChannel implements UnixChannel {
 
   /**
    * Initializes a new instance of this class.
@@ -56,17 +60,7 @@ public abstract class UnixSocketChannel extends SocketChannel {
     super(provider);
   }
 
-  /**
-   * Returns the number of the file descriptor of this channel's socket.
-   *
-   * <p>The number stays the same for the life of the channel. After the channel is closed the
-   * number may be reused by the operating system for a new file, so it must not be used any more.
-   * The descriptor is close-on-exec. socketpair4j performs every operation on it with {@code
-   * MSG_DONTWAIT}, so the descriptor's own {@code O_NONBLOCK} flag stays clear whatever the
-   * channel's {@link #isBlocking() blocking mode}.
-   *
-   * @return the file descriptor number, a non-negative int
-   */
+  @Override
   public abstract int fd();
 
   /**
