@@ -121,8 +121,8 @@ public abstract class UnixDatagramChannel extends DatagramChannel implements Uni
   public abstract SocketAddress receive(ByteBuffer dst) throws IOException;
 
   /**
-   * Sends one message to the peer, as {@link #write(ByteBuffer)} does. The channel is connected,
-   * so {@code target} must be its {@linkplain #getRemoteAddress() remote address}.
+   * Sends one message to the peer, as {@link #write(ByteBuffer)} does. The channel is connected, so
+   * {@code target} must be its {@linkplain #getRemoteAddress() remote address}.
    *
    * @throws AlreadyConnectedException if {@code target} is not the peer's address
    * @throws java.nio.channels.UnsupportedAddressTypeException if {@code target} is not a {@link
