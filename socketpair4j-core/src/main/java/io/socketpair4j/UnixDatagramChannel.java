@@ -196,7 +196,8 @@ public abstract class UnixDatagramChannel extends DatagramChannel implements Uni
 
   /**
    * Returns the address of the peer: a {@link UnixDomainSocketAddress} with an empty path, since
-   * the ends of a socket pair are unnamed.
+   * the ends of a socket pair are unnamed; or {@code null} on a DATAGRAM end whose peer has been
+   * closed, which the kernel no longer counts as connected.
    *
    * @throws ClosedChannelException if the channel is closed
    */
