@@ -345,8 +345,8 @@ final class ChannelCore {
       }
     }
     t.checkBuffers();
-    if (!t.messages() && !t.hasRemaining()) {
-      return 0; // a message, even an empty one, is always sent or received
+    if (!t.hasRemaining() && !t.transfersWhenEmpty()) {
+      return 0;
     }
     boolean blocking = owner.isBlocking().getAsBoolean();
     if (!blocking) {
