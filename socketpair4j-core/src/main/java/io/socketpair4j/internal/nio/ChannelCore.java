@@ -23,6 +23,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.BooleanSupplier;
 import jdk.net.ExtendedSocketOptions;
 
 /**
@@ -34,16 +35,14 @@ import jdk.net.ExtendedSocketOptions;
  * an {@link Owner} for what only a subclass of {@code AbstractInterruptibleChannel} can do.
  */
 final class ChannelCore {
-  /** What the channel around this core does for it. */
-  interface Owner {
-    boolean isOpen();
+  /**
+   * What the channel around this core does for it: what only a subclass of {@code
+   * AbstractInterruptibleChannel} can do, given as method references ({@code this::begin}, ...).
+   */
+  record Owner(BooleanSupplier isOpen, BooleanSupplier isBlocking, Runnable begin, End end) {}
 
-    boolean isBlocking();
-
-    /** {@code AbstractInterruptibleChannel.begin()}. */
-    void begin();
-
-    /** {@code AbstractInterruptibleChannel.end(completed)}. */
+  /** {@code AbstractInterruptibleChannel.end(completed)}. */
+  interface End {
     void end(boolean completed) throws AsynchronousCloseException;
   }
 
@@ -346,19 +345,21 @@ final class ChannelCore {
       }
     }
     t.checkBuffers();
-    if (!t.messages() && !t.hasRemaining()) {
-      return 0; // a message, even an empty one, is always sent or received
+    if (!t.hasRemaining() && !t.transfersWhenEmpty()) {
+      return 0;
     }
-    boolean blocking = owner.isBlocking();
+    boolean blocking = owner.isBlocking().getAsBoolean();
     if (!blocking) {
       return socket.transfer(t, false);
     }
-    owner.begin(); // an interrupt now closes the channel (at once if the status is already set)
+    owner
+        .begin()
+        .run(); // an interrupt now closes the channel (at once if the status is already set)
     try {
       return socket.transfer(t, true);
     } finally {
       try {
-        owner.end(t.completed());
+        owner.end().end(t.completed());
       } catch (AsynchronousCloseException e) {
         ControlMessages c = t.received();
         if (c != null) {
@@ -370,7 +371,7 @@ final class ChannelCore {
   }
 
   void ensureOpen() throws ClosedChannelException {
-    if (!owner.isOpen()) {
+    if (!owner.isOpen().getAsBoolean()) {
       throw new ClosedChannelException();
     }
   }
@@ -491,7 +492,7 @@ final class ChannelCore {
   /** {@code "UnixSocketChannel[connected fd=5 ishut]"}. */
   String describe(String type) {
     StringBuilder sb = new StringBuilder(type).append('[');
-    if (!owner.isOpen()) {
+    if (!owner.isOpen().getAsBoolean()) {
       sb.append("closed");
     } else {
       sb.append("connected fd=").append(socket.fd());

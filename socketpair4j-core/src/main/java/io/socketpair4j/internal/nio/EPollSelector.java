@@ -415,14 +415,19 @@ public final class EPollSelector extends AbstractSelector {
       }
       int epollEvents = events.get(JAVA_INT_UNALIGNED, at + EPOLL_EVENT_EVENTS);
       int ready = Readiness.readyOps(epollEvents, key.currentInterestOps());
-      if (ready == 0) {
-        continue;
-      }
       if (action != null) {
+        // As the JDK's selectors: the ready set is replaced, also by nothing (an event for an
+        // operation no longer of interest), and the action runs when something is ready
         key.setReadyOps(ready);
-        action.accept(key);
-        ensureOpen();
-        count++;
+        if (ready != 0) {
+          action.accept(key);
+          ensureOpen();
+          count++;
+        }
+      } else if (ready == 0) {
+        if (!selectedKeys.contains(key)) {
+          key.setReadyOps(0); // as the JDK: an unselected key's ready set is replaced
+        }
       } else if (selectedKeys.contains(key)) {
         // A key already selected keeps what it had and gains what is new; on an error or hang-up
         // its ready set becomes the interest set, as the JDK's selectors do.

@@ -15,7 +15,6 @@ import java.net.UnixDomainSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.AlreadyBoundException;
 import java.nio.channels.AlreadyConnectedException;
-import java.nio.channels.AsynchronousCloseException;
 import java.nio.channels.Channel;
 import java.nio.channels.MembershipKey;
 import java.nio.channels.UnsupportedAddressTypeException;
@@ -41,30 +40,11 @@ public final class NativeDatagramChannel extends UnixDatagramChannel {
     if (kind.endOfStreamByTimestamp()) {
       SocketOptions.setInt(fd, LinuxConstants.SO_TIMESTAMP, 1);
     }
-    this.core = new ChannelCore(this, new Owner(), fd, kind);
+    this.core = new ChannelCore(this, owner(), fd, kind);
   }
 
-  /** What only a subclass of {@code AbstractInterruptibleChannel} can do, for the core. */
-  private final class Owner implements ChannelCore.Owner {
-    @Override
-    public boolean isOpen() {
-      return NativeDatagramChannel.this.isOpen();
-    }
-
-    @Override
-    public boolean isBlocking() {
-      return NativeDatagramChannel.this.isBlocking();
-    }
-
-    @Override
-    public void begin() {
-      NativeDatagramChannel.this.begin();
-    }
-
-    @Override
-    public void end(boolean completed) throws AsynchronousCloseException {
-      NativeDatagramChannel.this.end(completed);
-    }
+  private ChannelCore.Owner owner() {
+    return new ChannelCore.Owner(this::isOpen, this::isBlocking, this::begin, this::end);
   }
 
   ChannelCore core() {

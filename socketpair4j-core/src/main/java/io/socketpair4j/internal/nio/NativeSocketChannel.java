@@ -10,7 +10,6 @@ import java.net.SocketOption;
 import java.nio.ByteBuffer;
 import java.nio.channels.AlreadyBoundException;
 import java.nio.channels.AlreadyConnectedException;
-import java.nio.channels.AsynchronousCloseException;
 import java.nio.channels.Channel;
 import java.nio.channels.spi.SelectorProvider;
 import java.util.Set;
@@ -28,30 +27,11 @@ public final class NativeSocketChannel extends UnixSocketChannel {
   /** Wraps {@code fd}, a connected stream socket, which this channel now owns. */
   public NativeSocketChannel(SelectorProvider provider, int fd) {
     super(provider);
-    this.core = new ChannelCore(this, new Owner(), fd, SocketKind.STREAM);
+    this.core = new ChannelCore(this, owner(), fd, SocketKind.STREAM);
   }
 
-  /** What only a subclass of {@code AbstractInterruptibleChannel} can do, for the core. */
-  private final class Owner implements ChannelCore.Owner {
-    @Override
-    public boolean isOpen() {
-      return NativeSocketChannel.this.isOpen();
-    }
-
-    @Override
-    public boolean isBlocking() {
-      return NativeSocketChannel.this.isBlocking();
-    }
-
-    @Override
-    public void begin() {
-      NativeSocketChannel.this.begin();
-    }
-
-    @Override
-    public void end(boolean completed) throws AsynchronousCloseException {
-      NativeSocketChannel.this.end(completed);
-    }
+  private ChannelCore.Owner owner() {
+    return new ChannelCore.Owner(this::isOpen, this::isBlocking, this::begin, this::end);
   }
 
   ChannelCore core() {

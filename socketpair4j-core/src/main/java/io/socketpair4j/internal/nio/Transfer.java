@@ -64,6 +64,7 @@ final class Transfer {
   private int descriptorCount;
   private int room = -1; // descriptors a receive accepts; -1: a plain receive
   private boolean peek;
+  private boolean reporting; // a receive that reports the message: taken even into no space
 
   // the outcome: whether a system call succeeded, the message's length, what came with it
   private boolean completed;
@@ -106,6 +107,7 @@ final class Transfer {
     descriptorCount = 0;
     room = -1;
     peek = false;
+    reporting = false;
     completed = false;
     messageLength = 0;
     controlTruncated = false;
@@ -118,10 +120,23 @@ final class Transfer {
     return this;
   }
 
-  /** Makes a receive request accept up to {@code max} descriptors. */
+  /**
+   * Makes a receive request one that reports what it received, accepting up to {@code max}
+   * descriptors (-1: none): it receives a message even into buffers with no space remaining.
+   */
   Transfer accepting(int max) {
     room = max;
+    reporting = true;
     return this;
+  }
+
+  /**
+   * Whether a call must be made although the buffers have no bytes remaining: every message write
+   * (an empty message is a message) and every receive that reports what it got. A plain read into
+   * no space returns 0 and takes nothing, as the JDK's {@code DatagramChannel.read} does.
+   */
+  boolean transfersWhenEmpty() {
+    return kind.messages() && (sending || reporting);
   }
 
   /** Makes a receive request leave the message queued ({@code MSG_PEEK}). */
