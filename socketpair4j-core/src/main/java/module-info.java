@@ -9,5 +9,7 @@
  * only and no native access.
  */
 module io.socketpair4j {
+  requires transitive jdk.net;
+
   exports io.socketpair4j;
 }

@@ -10,10 +10,10 @@ import java.nio.channels.ClosedChannelException;
  *
  * <p>Every {@code Descriptor} is close-on-exec from the moment the kernel made it ({@code
  * MSG_CMSG_CLOEXEC}), so it never leaks into a program started meanwhile. Close each one when done;
- * one that becomes unreachable unclosed is closed by a {@link java.lang.ref.Cleaner} after a garbage
- * collection notices, which may be much later. Its {@linkplain #fd() number} is valid only while it
- * is open: after {@link #close()} the number may be reused by the operating system for another
- * file.
+ * one that becomes unreachable unclosed is closed by a {@link java.lang.ref.Cleaner} after a
+ * garbage collection notices, which may be much later. Its {@linkplain #fd() number} is valid only
+ * while it is open: after {@link #close()} the number may be reused by the operating system for
+ * another file.
  *
  * <p>A descriptor of a UNIX-domain socket becomes one of socketpair4j's channels with {@link
  * #toSocketChannel()} (a stream socket) or {@link #toDatagramChannel()} (a sequenced-packet or
@@ -47,9 +47,7 @@ public abstract class Descriptor implements Channel {
     OTHER
   }
 
-  /**
-   * Initializes a new instance of this class.
-   */
+  /** Initializes a new instance of this class. */
   protected Descriptor() {}
 
   /**
@@ -71,8 +69,8 @@ public abstract class Descriptor implements Channel {
 
   /**
    * For a socket, returns its type, as {@code SO_TYPE} reported it when the descriptor arrived:
-   * {@code "STREAM"}, {@code "SEQPACKET"}, {@code "DATAGRAM"} or {@code "RAW"}; with its family when
-   * it is not a UNIX-domain socket, for example {@code "INET STREAM"}.
+   * {@code "STREAM"}, {@code "SEQPACKET"}, {@code "DATAGRAM"} or {@code "RAW"}; with its family
+   * when it is not a UNIX-domain socket, for example {@code "INET STREAM"}.
    *
    * @return the socket's type, or {@code null} when this is not a socket
    */
@@ -105,8 +103,8 @@ public abstract class Descriptor implements Channel {
   public abstract UnixDatagramChannel toDatagramChannel() throws IOException;
 
   /**
-   * Gives up ownership: returns the number, which the caller must now close, and closes this
-   * {@code Descriptor} without closing the file.
+   * Gives up ownership: returns the number, which the caller must now close, and closes this {@code
+   * Descriptor} without closing the file.
    *
    * @return the number, still open and close-on-exec
    * @throws ClosedChannelException if this descriptor has been closed, detached or turned into a

@@ -18,8 +18,8 @@ import java.util.Objects;
  * channel).
  *
  * @param bytesRead how many bytes were stored into the buffer(s); -1 at the end of the stream
- * @param length the length of the message received: on a message socket the whole message, which
- *     is more than {@code bytesRead} when the buffer was too small and the rest was discarded; on a
+ * @param length the length of the message received: on a message socket the whole message, which is
+ *     more than {@code bytesRead} when the buffer was too small and the rest was discarded; on a
  *     stream socket, the bytes read; -1 at the end of the stream
  * @param descriptors the descriptors that came with the data, in the order they were sent, each
  *     close-on-exec and owned by the caller; an unmodifiable list, empty when none came

@@ -34,9 +34,7 @@ import java.nio.channels.ClosedChannelException;
  */
 public interface UnixChannel extends Channel {
 
-  /**
-   * The most descriptors one message can carry ({@code SCM_MAX_FD} of the Linux kernel): 253.
-   */
+  /** The most descriptors one message can carry ({@code SCM_MAX_FD} of the Linux kernel): 253. */
   int MAX_DESCRIPTORS = 253;
 
   /**
@@ -55,9 +53,9 @@ public interface UnixChannel extends Channel {
   /**
    * Returns the credentials of the process at the other end ({@code SO_PEERCRED}).
    *
-   * <p>For a socket pair these are the credentials of the process that made the pair, also when
-   * the other end has since been passed to another process; see {@link PeerCredentials}. The same
-   * are available as a {@link jdk.net.UnixDomainPrincipal} through {@code
+   * <p>For a socket pair these are the credentials of the process that made the pair, also when the
+   * other end has since been passed to another process; see {@link PeerCredentials}. The same are
+   * available as a {@link jdk.net.UnixDomainPrincipal} through {@code
    * getOption(jdk.net.ExtendedSocketOptions.SO_PEERCRED)}, as with the JDK's own {@linkplain
    * StandardProtocolFamily#UNIX UNIX-domain} channels.
    *
@@ -72,17 +70,17 @@ public interface UnixChannel extends Channel {
    * first of these bytes ({@code sendmsg(2)} with {@code SCM_RIGHTS}).
    *
    * <p>Each descriptor may be one of socketpair4j's native channels ({@link UnixSocketChannel},
-   * {@link UnixDatagramChannel}) or a received {@link Descriptor}; to pass any other open file,
-   * use {@link #writeWithDescriptors(ByteBuffer, int...)} with its number. Each is held open for
-   * the duration of the call, so closing one concurrently cannot make another file go in its place;
-   * one that is already closed makes the call fail with an {@code IOException} naming {@code
-   * EBADF}, and nothing is written.
+   * {@link UnixDatagramChannel}) or a received {@link Descriptor}; to pass any other open file, use
+   * {@link #writeWithDescriptors(ByteBuffer, int...)} with its number. Each is held open for the
+   * duration of the call, so closing one concurrently cannot make another file go in its place; one
+   * that is already closed makes the call fail with an {@code IOException} naming {@code EBADF},
+   * and nothing is written.
    *
    * <p>Otherwise this method behaves as the channel's {@code write(ByteBuffer)}: on a stream socket
-   * a blocking write writes every byte (the descriptors go with the first part), and a
-   * non-blocking write may write fewer, or none, in which case the descriptors were not sent
-   * either; on a message socket the buffer's remaining bytes are one message, which may be empty.
-   * A stream socket carries descriptors only with at least one byte of data.
+   * a blocking write writes every byte (the descriptors go with the first part), and a non-blocking
+   * write may write fewer, or none, in which case the descriptors were not sent either; on a
+   * message socket the buffer's remaining bytes are one message, which may be empty. A stream
+   * socket carries descriptors only with at least one byte of data.
    *
    * @param src the bytes to write
    * @param descriptors the descriptors to pass, at most {@link #MAX_DESCRIPTORS}; none means a
@@ -101,11 +99,11 @@ public interface UnixChannel extends Channel {
   int writeWithDescriptors(ByteBuffer src, Channel... descriptors) throws IOException;
 
   /**
-   * Writes bytes from the buffer together with the open descriptors of the given numbers; as
-   * {@link #writeWithDescriptors(ByteBuffer, Channel...)}, for descriptors that socketpair4j does
-   * not own. The caller must keep each number open, and referring to the file it means, until this
-   * method returns. A number that is not open makes the call fail with an {@code IOException}
-   * naming {@code EBADF}, and nothing is written.
+   * Writes bytes from the buffer together with the open descriptors of the given numbers; as {@link
+   * #writeWithDescriptors(ByteBuffer, Channel...)}, for descriptors that socketpair4j does not own.
+   * The caller must keep each number open, and referring to the file it means, until this method
+   * returns. A number that is not open makes the call fail with an {@code IOException} naming
+   * {@code EBADF}, and nothing is written.
    *
    * @param src the bytes to write
    * @param fds the descriptor numbers, at most {@link #MAX_DESCRIPTORS}

@@ -20,12 +20,15 @@ import java.nio.channels.spi.SelectorProvider;
  * <p>A {@code UnixDatagramChannel} is connected to its peer from the moment it is created until it
  * is closed, so {@link #read(ByteBuffer) read} and {@link #write(ByteBuffer) write} may be used, as
  * {@code DatagramChannel} documents for a connected channel: each write sends one message (the
- * buffer's remaining bytes, possibly none), and each read receives one whole message; if the
- * message is longer than the buffer's remaining space, the rest of it is discarded. A gathering
- * write sends all its buffers as one message, and a scattering read fills its buffers from one
- * message. To learn a message's real length, and whether it was cut, use {@link
- * #readMessage(ByteBuffer)}; to see the next message without taking it, {@link
- * #peekMessage(ByteBuffer)}.
+ * buffer's remaining bytes, possibly none: unlike the JDK's UDP channels, which send nothing for an
+ * empty buffer, an empty message is sent), and each read receives one whole message; if the message
+ * is longer than the buffer's remaining space, the rest of it is discarded. A read into buffers
+ * with no space remaining returns 0 and takes nothing, as {@code DatagramChannel.read} does; {@link
+ * #receive(ByteBuffer)}, {@link #readMessage(ByteBuffer)} and {@link
+ * #readWithDescriptors(ByteBuffer, int)} take a message even then. A gathering write sends all its
+ * buffers as one message, and a scattering read fills its buffers from one message. To learn a
+ * message's real length, and whether it was cut, use {@link #readMessage(ByteBuffer)}; to see the
+ * next message without taking it, {@link #peekMessage(ByteBuffer)}.
  *
  * <p>On a {@link UnixDatagramPair.Type#SEQPACKET SEQPACKET} end, a read returns -1 at the end of
  * the stream (the peer closed or shut down its output, or this end its input), after every message
@@ -121,8 +124,8 @@ public abstract class UnixDatagramChannel extends DatagramChannel implements Uni
   public abstract SocketAddress receive(ByteBuffer dst) throws IOException;
 
   /**
-   * Sends one message to the peer, as {@link #write(ByteBuffer)} does. The channel is connected,
-   * so {@code target} must be its {@linkplain #getRemoteAddress() remote address}.
+   * Sends one message to the peer, as {@link #write(ByteBuffer)} does. The channel is connected, so
+   * {@code target} must be its {@linkplain #getRemoteAddress() remote address}.
    *
    * @throws AlreadyConnectedException if {@code target} is not the peer's address
    * @throws java.nio.channels.UnsupportedAddressTypeException if {@code target} is not a {@link
@@ -196,7 +199,8 @@ public abstract class UnixDatagramChannel extends DatagramChannel implements Uni
 
   /**
    * Returns the address of the peer: a {@link UnixDomainSocketAddress} with an empty path, since
-   * the ends of a socket pair are unnamed.
+   * the ends of a socket pair are unnamed; or {@code null} on a DATAGRAM end whose peer has been
+   * closed, which the kernel no longer counts as connected.
    *
    * @throws ClosedChannelException if the channel is closed
    */

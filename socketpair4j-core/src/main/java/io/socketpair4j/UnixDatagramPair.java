@@ -7,8 +7,8 @@ import java.io.IOException;
 
 /**
  * A pair of connected, unnamed UNIX-domain message sockets made by the kernel's {@code
- * socketpair(2)}, as two {@link UnixDatagramChannel}s: each {@code write} at one end is one message,
- * and each {@code read} at the other end takes one whole message.
+ * socketpair(2)}, as two {@link UnixDatagramChannel}s: each {@code write} at one end is one
+ * message, and each {@code read} at the other end takes one whole message.
  *
  * <pre>{@code
  * try (UnixDatagramPair pair = UnixDatagramPair.open(UnixDatagramPair.Type.SEQPACKET)) {
@@ -19,8 +19,8 @@ import java.io.IOException;
  * }
  * }</pre>
  *
- * <p>Two types are offered; both keep message boundaries and order, and never lose a message in
- * the kernel (a full receiver makes the sender wait):
+ * <p>Two types are offered; both keep message boundaries and order, and never lose a message in the
+ * kernel (a full receiver makes the sender wait):
  *
  * <ul>
  *   <li>{@link Type#SEQPACKET} ({@code SOCK_SEQPACKET}) is connection-oriented like a stream: when

@@ -153,4 +153,21 @@ class DifferentialRegressionTest extends PairFixture {
     }
     assertThat(all.array()).isEqualTo(big);
   }
+
+  @Test
+  @DisplayName(
+      "select(action) replaces a key's ready set, also with nothing, when its event is no longer"
+          + " of interest")
+  void selectWithActionReplacesTheReadySetEvenWithNothing() throws IOException {
+    a.write(ascii("x"));
+    b.configureBlocking(false);
+    SelectionKey key = b.register(selector, OP_READ);
+    assertThat(selector.selectNow()).isEqualTo(1);
+    assertThat(key.readyOps()).isEqualTo(OP_READ);
+    key.interestOps(OP_CONNECT); // a connected end never becomes connectable
+    int[] actions = {0};
+    assertThat(selector.selectNow(k -> actions[0]++)).isZero();
+    assertThat(actions[0]).isZero();
+    assertThat(key.readyOps()).isZero();
+  }
 }

@@ -24,6 +24,7 @@ public final class Errno {
   public static final int ENFILE = 23;
   public static final int EMFILE = 24;
   public static final int EPIPE = 32;
+  public static final int ERANGE = 34;
   public static final int ENOPROTOOPT = 92;
   public static final int EPROTONOSUPPORT = 93;
   public static final int ESOCKTNOSUPPORT = 94;
@@ -71,6 +72,8 @@ public final class Errno {
     {"EROFS", "Read-only file system"},
     {"EMLINK", "Too many links"},
     {"EPIPE", "Broken pipe"},
+    {"EDOM", "Numerical argument out of domain"},
+    {"ERANGE", "Numerical result out of range"},
   };
 
   private static final String[][] NET_TABLE = { // 88..111

@@ -93,6 +93,25 @@ public final class LibC {
           CRITICAL,
           Linker.Option.firstVariadicArg(1));
 
+  /** {@code syscall(SYS_fstat, fd, statbuf)}: the kernel's fstat, whatever the C library's age. */
+  private static final MethodHandle SYSCALL_FSTAT =
+      LINKER.downcallHandle(
+          LINKER.defaultLookup().findOrThrow("syscall"),
+          FunctionDescriptor.of(JAVA_LONG, JAVA_LONG, JAVA_LONG, ADDRESS),
+          ERRNO,
+          CRITICAL,
+          Linker.Option.firstVariadicArg(1));
+
+  // getpwuid_r(uid, pwd, buf, buflen, result) and getgrgid_r: they may consult name services
+  private static final MethodHandle GETPWUID_R =
+      plain(
+          "getpwuid_r",
+          FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, ADDRESS, JAVA_LONG, ADDRESS));
+  private static final MethodHandle GETGRGID_R =
+      plain(
+          "getgrgid_r",
+          FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, ADDRESS, JAVA_LONG, ADDRESS));
+
   /** How many segments one {@code sendmsg} or {@code recvmsg} call with held segments holds. */
   public static final int HELD_SEGMENTS = 8;
 
@@ -103,6 +122,10 @@ public final class LibC {
 
   private static MethodHandle blocking(String name, FunctionDescriptor descriptor) {
     return LINKER.downcallHandle(LINKER.defaultLookup().findOrThrow(name), descriptor, ERRNO);
+  }
+
+  private static MethodHandle plain(String name, FunctionDescriptor descriptor) {
+    return LINKER.downcallHandle(LINKER.defaultLookup().findOrThrow(name), descriptor);
   }
 
   /** Forces the bindings to be made; throws if native access is unavailable. */
@@ -225,6 +248,35 @@ public final class LibC {
                   held[6],
                   held[7]),
           cs);
+    } catch (Throwable t) {
+      throw unexpected(t);
+    }
+  }
+
+  /** {@code fstat(fd, statbuf)}, {@code statbuf} at least {@link LinuxAbi#STAT_SIZE} bytes. */
+  public static int fstat(CallState cs, int fd, MemorySegment statbuf) {
+    try {
+      return (int)
+          result(
+              (long)
+                  SYSCALL_FSTAT.invokeExact(cs.segment(), LinuxAbi.SYS_FSTAT, (long) fd, statbuf),
+              cs);
+    } catch (Throwable t) {
+      throw unexpected(t);
+    }
+  }
+
+  /**
+   * {@code getpwuid_r} or, for a group, {@code getgrgid_r}; these return the error number
+   * themselves (0 on success; {@code *result} is NULL when there is no such entry). All segments
+   * must be native.
+   */
+  public static int getNameEntry(
+      boolean group, int id, MemorySegment entry, MemorySegment buf, MemorySegment result) {
+    try {
+      return group
+          ? (int) GETGRGID_R.invokeExact(id, entry, buf, buf.byteSize(), result)
+          : (int) GETPWUID_R.invokeExact(id, entry, buf, buf.byteSize(), result);
     } catch (Throwable t) {
       throw unexpected(t);
     }

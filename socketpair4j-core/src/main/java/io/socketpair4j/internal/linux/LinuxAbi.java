@@ -40,7 +40,55 @@ public final class LinuxAbi {
 
   public static final long MSGHDR_IOV = 16;
   public static final long MSGHDR_IOVLEN = 24;
+  public static final long MSGHDR_CONTROL = 32;
+  public static final long MSGHDR_CONTROLLEN = 40;
   public static final long MSGHDR_FLAGS = 48;
+
+  /**
+   * {@code struct cmsghdr { size_t cmsg_len; int cmsg_level; int cmsg_type; }}, followed by the
+   * data at {@link #CMSG_DATA}; headers and data are aligned to {@link #CMSG_ALIGNMENT} bytes.
+   */
+  public static final long CMSG_LEN_OFFSET = 0;
+
+  public static final long CMSG_LEVEL = 8;
+  public static final long CMSG_TYPE = 12;
+  public static final long CMSG_DATA = 16;
+  public static final long CMSG_ALIGNMENT = 8;
+
+  /** {@code CMSG_ALIGN(n)}. */
+  public static long cmsgAlign(long n) {
+    return (n + CMSG_ALIGNMENT - 1) & -CMSG_ALIGNMENT;
+  }
+
+  /** {@code CMSG_SPACE(n)}: the room one control message with {@code n} data bytes takes. */
+  public static long cmsgSpace(long n) {
+    return CMSG_DATA + cmsgAlign(n);
+  }
+
+  /** {@code CMSG_LEN(n)}: the {@code cmsg_len} of a control message with {@code n} data bytes. */
+  public static long cmsgLen(long n) {
+    return CMSG_DATA + n;
+  }
+
+  /** {@code struct ucred { pid_t pid; uid_t uid; gid_t gid; }}. */
+  public static final StructLayout UCRED =
+      MemoryLayout.structLayout(
+          JAVA_INT.withName("pid"), JAVA_INT.withName("uid"), JAVA_INT.withName("gid"));
+
+  public static final long UCRED_PID = 0;
+  public static final long UCRED_UID = 4;
+  public static final long UCRED_GID = 8;
+
+  /** {@code struct timeval} (LP64), the data of an {@code SCM_TIMESTAMP} control message. */
+  public static final long TIMEVAL_SIZE = 16;
+
+  /**
+   * The first field of {@code struct passwd} and of {@code struct group}: the name ({@code char
+   * *}). The size is an upper bound for both (48 and 32 bytes on LP64).
+   */
+  public static final long PASSWD_OR_GROUP_NAME = 0;
+
+  public static final long PASSWD_OR_GROUP_SIZE = 64;
 
   /** {@code struct pollfd { int fd; short events; short revents; }}. */
   public static final StructLayout POLLFD =
@@ -87,6 +135,15 @@ public final class LinuxAbi {
 
   /** {@code SYS_recvmsg} of {@code <asm/unistd.h>} for this architecture. */
   public static final long SYS_RECVMSG = X86_64 ? 47 : 212;
+
+  /** {@code SYS_fstat} of {@code <asm/unistd.h>} for this architecture. */
+  public static final long SYS_FSTAT = X86_64 ? 5 : 80;
+
+  /** The size of {@code struct stat} for this architecture (the kernel's, for SYS_fstat). */
+  public static final long STAT_SIZE = X86_64 ? 144 : 128;
+
+  /** Where {@code st_mode} (32 bits) is in {@code struct stat} on this architecture. */
+  public static final long STAT_MODE = X86_64 ? 24 : 16;
 
   static boolean isX86_64(String arch) {
     return "amd64".equals(arch) || "x86_64".equals(arch);

@@ -20,22 +20,47 @@ public final class LinuxConstants {
   public static final int SO_ERROR = 4;
   public static final int SO_SNDBUF = 7;
   public static final int SO_RCVBUF = 8;
+  public static final int SO_PEERCRED = 17;
+
+  /** {@code SO_TIMESTAMP}, also the type of its control message, {@code SCM_TIMESTAMP}. */
+  public static final int SO_TIMESTAMP = 29;
+
+  public static final int SO_PROTOCOL = 38;
+  public static final int SO_DOMAIN = 39;
+  public static final int SCM_RIGHTS = 1;
+
+  /** The most descriptors one SCM_RIGHTS message carries ({@code SCM_MAX_FD}). */
+  public static final int SCM_MAX_FD = 253;
+
   public static final int SHUT_RD = 0;
   public static final int SHUT_WR = 1;
   public static final int SHUT_RDWR = 2;
   public static final int MSG_PEEK = 0x2;
+  public static final int MSG_CTRUNC = 0x8;
+  public static final int MSG_TRUNC = 0x20;
   public static final int MSG_DONTWAIT = 0x40;
   public static final int MSG_NOSIGNAL = 0x4000;
+  public static final int MSG_CMSG_CLOEXEC = 0x40000000;
 
   /** The most iovecs one sendmsg/recvmsg accepts (IOV_MAX). */
   public static final int IOV_MAX = 1024;
 
   // <fcntl.h>
   public static final int F_GETFD = 1;
+  public static final int F_SETFD = 2;
   public static final int F_GETFL = 3;
   public static final int FD_CLOEXEC = 1;
   public static final int O_NONBLOCK = 0x800;
   public static final int O_CLOEXEC = 0x80000;
+
+  // <sys/stat.h>: the file type bits of st_mode
+  public static final int S_IFMT = 0170000;
+  public static final int S_IFSOCK = 0140000;
+  public static final int S_IFREG = 0100000;
+  public static final int S_IFBLK = 0060000;
+  public static final int S_IFDIR = 0040000;
+  public static final int S_IFCHR = 0020000;
+  public static final int S_IFIFO = 0010000;
 
   // <poll.h>
   public static final short POLLIN = 0x1;

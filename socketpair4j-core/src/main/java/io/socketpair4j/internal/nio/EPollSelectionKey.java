@@ -6,7 +6,7 @@ import java.nio.channels.Selector;
 import java.nio.channels.spi.AbstractSelectionKey;
 
 /**
- * The registration of a {@link NativeSocketChannel} with an {@link EPollSelector}.
+ * The registration of a native channel with an {@link EPollSelector}.
  *
  * <p>The interest and ready sets may be read by any thread. A change of the interest set is queued
  * with the selector and takes effect at its next selection operation, as {@link
@@ -14,7 +14,8 @@ import java.nio.channels.spi.AbstractSelectionKey;
  * guarded by its lock.
  */
 final class EPollSelectionKey extends AbstractSelectionKey {
-  private final NativeSocketChannel channel;
+  private final SelectableChannel channel;
+  private final FdHandle handle;
   private final EPollSelector selector;
   private volatile int interestOps;
   private volatile int readyOps;
@@ -24,8 +25,13 @@ final class EPollSelectionKey extends AbstractSelectionKey {
   private boolean holdsUse; // whether this key holds a use of the channel's descriptor
 
   EPollSelectionKey(
-      NativeSocketChannel channel, EPollSelector selector, boolean holdsUse, int interestOps) {
+      SelectableChannel channel,
+      FdHandle handle,
+      EPollSelector selector,
+      boolean holdsUse,
+      int interestOps) {
     this.channel = channel;
+    this.handle = handle;
     this.selector = selector;
     this.holdsUse = holdsUse;
     this.interestOps = interestOps;
@@ -36,8 +42,9 @@ final class EPollSelectionKey extends AbstractSelectionKey {
     return channel;
   }
 
-  NativeSocketChannel nativeChannel() {
-    return channel;
+  /** The channel's descriptor. */
+  FdHandle handle() {
+    return handle;
   }
 
   @Override

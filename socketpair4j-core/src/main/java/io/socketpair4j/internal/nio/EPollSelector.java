@@ -34,7 +34,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 
 /**
- * A {@link Selector} over Linux epoll for {@link NativeSocketChannel}s.
+ * A {@link Selector} over Linux epoll for the native channels ({@link NativeSocketChannel}, {@link
+ * NativeDatagramChannel}).
  *
  * <p>Registration is level-triggered; a key's epoll registration follows its interest set (a key
  * whose interest set is empty is taken out of the epoll set, since hang-up cannot be masked).
@@ -138,14 +139,16 @@ public final class EPollSelector extends AbstractSelector {
 
   @Override
   protected SelectionKey register(AbstractSelectableChannel ch, int ops, Object attachment) {
-    if (!(ch instanceof NativeSocketChannel channel) || ch.provider() != provider()) {
+    ChannelCore core = ChannelCore.of(ch);
+    if (core == null || ch.provider() != provider()) {
       throw new IllegalSelectorException();
     }
     // If the channel is being closed concurrently there is no use to take; the key is cancelled
     // by the close as soon as register returns. The key is complete (interest set, update queued)
     // before it is published in the key set: from then on another thread may cancel it, and
     // register then returns the cancelled key, as the JDK does (JDK-8287580).
-    EPollSelectionKey key = new EPollSelectionKey(channel, this, channel.handle().acquire(), ops);
+    EPollSelectionKey key =
+        new EPollSelectionKey(ch, core.handle(), this, core.handle().acquire(), ops);
     key.attach(attachment);
     if (ops != 0) {
       interestChanged(key);
@@ -158,7 +161,7 @@ public final class EPollSelector extends AbstractSelector {
       // set. Either this thread or the close takes the key's use and gives it back.
       keys.remove(key);
       if (key.takeUse()) {
-        channel.handle().release();
+        core.handle().release();
       }
       throw new ClosedSelectorException();
     }
@@ -195,8 +198,8 @@ public final class EPollSelector extends AbstractSelector {
       if (!key.isValid() || !key.holdsUse()) {
         return;
       }
-      int fd = key.nativeChannel().fd();
-      int wanted = NativeSocketChannel.epollEvents(key.currentInterestOps());
+      int fd = key.handle().fd();
+      int wanted = Readiness.epollEvents(key.currentInterestOps());
       if (wanted == key.registeredEvents) {
         return;
       }
@@ -249,7 +252,7 @@ public final class EPollSelector extends AbstractSelector {
    */
   private void deregister(EPollSelectionKey key) {
     boolean held = key.takeUse(); // only with the use may the descriptor number be touched
-    int fd = key.nativeChannel().fd();
+    int fd = key.handle().fd();
     if (held && key.registeredEvents != 0) {
       ctl(LinuxConstants.EPOLL_CTL_DEL, fd, 0);
     }
@@ -261,7 +264,7 @@ public final class EPollSelector extends AbstractSelector {
     keys.remove(key);
     deregister((AbstractSelectionKey) key); // from the channel's keys
     if (held) {
-      key.nativeChannel().handle().release();
+      key.handle().release();
     }
   }
 
@@ -411,20 +414,25 @@ public final class EPollSelector extends AbstractSelector {
         continue;
       }
       int epollEvents = events.get(JAVA_INT_UNALIGNED, at + EPOLL_EVENT_EVENTS);
-      int ready = NativeSocketChannel.readyOps(epollEvents, key.currentInterestOps());
-      if (ready == 0) {
-        continue;
-      }
+      int ready = Readiness.readyOps(epollEvents, key.currentInterestOps());
       if (action != null) {
+        // As the JDK's selectors: the ready set is replaced, also by nothing (an event for an
+        // operation no longer of interest), and the action runs when something is ready
         key.setReadyOps(ready);
-        action.accept(key);
-        ensureOpen();
-        count++;
+        if (ready != 0) {
+          action.accept(key);
+          ensureOpen();
+          count++;
+        }
+      } else if (ready == 0) {
+        if (!selectedKeys.contains(key)) {
+          key.setReadyOps(0); // as the JDK: an unselected key's ready set is replaced
+        }
       } else if (selectedKeys.contains(key)) {
         // A key already selected keeps what it had and gains what is new; on an error or hang-up
         // its ready set becomes the interest set, as the JDK's selectors do.
         int old = key.readyOps();
-        int now = NativeSocketChannel.hungUp(epollEvents) ? ready : old | ready;
+        int now = Readiness.hungUp(epollEvents) ? ready : old | ready;
         key.setReadyOps(now);
         if ((now & ~old) != 0) {
           count++;

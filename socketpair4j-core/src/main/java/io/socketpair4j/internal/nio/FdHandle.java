@@ -96,6 +96,35 @@ final class FdHandle {
     }
   }
 
+  /** {@link #detach()}: the number is the caller's now. */
+  static final int DETACHED = 1;
+
+  /** {@link #detach()}: the handle was closed already. */
+  static final int ALREADY_CLOSED = 0;
+
+  /** {@link #detach()}: someone else holds a use, so the handle was left as it was. */
+  static final int IN_USE = -1;
+
+  /**
+   * Marks the handle closed without ever closing the descriptor, when no one but the owner holds a
+   * use: the number then belongs to the caller. Returns {@link #DETACHED}, {@link #ALREADY_CLOSED}
+   * or {@link #IN_USE}.
+   */
+  int detach() {
+    for (; ; ) {
+      int s = (int) STATE.getVolatile(this);
+      if (s < 0) {
+        return ALREADY_CLOSED;
+      }
+      if (s > 1) {
+        return IN_USE;
+      }
+      if (STATE.compareAndSet(this, 1, CLOSED)) {
+        return DETACHED;
+      }
+    }
+  }
+
   /**
    * After {@link #markClosed()}, while the owner's use is still held: whether anyone else holds a
    * use, so that releasing the owner's use will not close the descriptor yet. Once closed, uses

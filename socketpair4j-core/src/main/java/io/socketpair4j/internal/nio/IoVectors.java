@@ -4,16 +4,21 @@ import static io.socketpair4j.internal.linux.LinuxAbi.IOVEC;
 import static io.socketpair4j.internal.linux.LinuxAbi.IOVEC_BASE;
 import static io.socketpair4j.internal.linux.LinuxAbi.IOVEC_LEN;
 import static io.socketpair4j.internal.linux.LinuxAbi.MSGHDR;
+import static io.socketpair4j.internal.linux.LinuxAbi.MSGHDR_CONTROL;
+import static io.socketpair4j.internal.linux.LinuxAbi.MSGHDR_CONTROLLEN;
+import static io.socketpair4j.internal.linux.LinuxAbi.MSGHDR_FLAGS;
 import static io.socketpair4j.internal.linux.LinuxAbi.MSGHDR_IOV;
 import static io.socketpair4j.internal.linux.LinuxAbi.MSGHDR_IOVLEN;
 import static java.lang.foreign.ValueLayout.ADDRESS;
 import static java.lang.foreign.ValueLayout.JAVA_BYTE;
+import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
 import io.socketpair4j.internal.linux.CallState;
 import io.socketpair4j.internal.linux.LibC;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.lang.ref.Reference;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
 import java.util.Objects;
@@ -59,12 +64,14 @@ final class IoVectors {
   // The run of buffers collected for the current call: buffer i of the caller's array, from its
   // position (taken once) for the given length; and, once described, where a heap buffer's bytes
   // are staged (-1 for a direct buffer).
-  private final ByteBuffer[] buffers = new ByteBuffer[MAX_ENTRIES];
-  private final int[] positions = new int[MAX_ENTRIES];
-  private final int[] lengths = new int[MAX_ENTRIES];
-  private final long[] stagedAt = new long[MAX_ENTRIES];
+  private ByteBuffer[] buffers = new ByteBuffer[MAX_ENTRIES];
+  private int[] positions = new int[MAX_ENTRIES];
+  private int[] lengths = new int[MAX_ENTRIES];
+  private long[] stagedAt = new long[MAX_ENTRIES];
   private final MemorySegment[] held = new MemorySegment[LibC.HELD_SEGMENTS];
   private int count;
+  private long described; // bytes the current call's iovecs describe
+  private long stored; // bytes the last call moved
 
   IoVectors() {
     msghdr.set(ADDRESS, MSGHDR_IOV, iovecs);
@@ -73,22 +80,40 @@ final class IoVectors {
 
   /**
    * Takes the position and limit of each buffer of the run that has bytes remaining, up to {@link
-   * #MAX_ENTRIES} of them, and returns how many there are.
+   * #MAX_ENTRIES} of them (all of them when {@code whole}, for a message that must not be split),
+   * and returns how many there are.
    */
-  int collect(ByteBuffer[] run, int offset, int length) {
+  int collect(ByteBuffer[] run, int offset, int length, boolean whole) {
     int n = 0;
-    for (int i = offset; i < offset + length && n < MAX_ENTRIES; i++) {
-      ByteBuffer b = run[i];
-      int position = b.position();
-      int limit = b.limit();
-      if (position < limit) {
-        buffers[n] = b;
-        positions[n] = position;
-        lengths[n] = limit - position;
-        n++;
-      }
+    for (int i = offset; i < offset + length && (whole || n < MAX_ENTRIES); i++) {
+      n = add(n, run[i]);
     }
     count = n;
+    return n;
+  }
+
+  /** Takes the position and limit of one buffer; returns 1, or 0 when it has nothing remaining. */
+  int collect(ByteBuffer b) {
+    count = add(0, b);
+    return count;
+  }
+
+  private int add(int n, ByteBuffer b) {
+    int position = b.position();
+    int limit = b.limit();
+    if (position < limit) {
+      if (n == buffers.length) {
+        int grown = 2 * n;
+        buffers = Arrays.copyOf(buffers, grown);
+        positions = Arrays.copyOf(positions, grown);
+        lengths = Arrays.copyOf(lengths, grown);
+        stagedAt = Arrays.copyOf(stagedAt, grown);
+      }
+      buffers[n] = b;
+      positions[n] = position;
+      lengths[n] = limit - position;
+      n++;
+    }
     return n;
   }
 
@@ -109,15 +134,55 @@ final class IoVectors {
    * positions of the buffers by what the kernel transferred and returns that, or {@code -errno}.
    */
   long transfer(CallState cs, int fd, int flags, boolean sending) {
-    int entries = describe(sending);
+    return transfer(cs, fd, flags, sending, false, MemorySegment.NULL, 0);
+  }
+
+  /**
+   * One {@code sendmsg} or {@code recvmsg} with control data ({@code control}, {@code
+   * controlLength} bytes; none when 0). When {@code whole}, the collected run is one message: it is
+   * described entirely in one call, staged as one piece when it is too many buffers to describe in
+   * place. A receive with {@code MSG_TRUNC} in {@code flags} returns the message's real length,
+   * which may be more than the buffers hold; positions advance by what was stored ({@link
+   * #stored()}). After the call, {@link #flags()} and {@link #controlLength()} tell what the kernel
+   * reported.
+   */
+  long transfer(
+      CallState cs,
+      int fd,
+      int flags,
+      boolean sending,
+      boolean whole,
+      MemorySegment control,
+      long controlLength) {
+    int entries = describe(sending, whole);
+    msghdr.set(ADDRESS, MSGHDR_CONTROL, controlLength > 0 ? control : MemorySegment.NULL);
+    msghdr.set(JAVA_LONG, MSGHDR_CONTROLLEN, controlLength);
+    msghdr.set(JAVA_INT, MSGHDR_FLAGS, 0);
     long n =
         sending
             ? LibC.sendmsg(cs, fd, msghdr, flags, held)
             : LibC.recvmsg(cs, fd, msghdr, flags, held);
-    if (n > 0) {
-      complete(entries, n, sending);
+    Reference.reachabilityFence(control);
+    stored = n > 0 ? Math.min(n, described) : 0;
+    if (stored > 0) {
+      complete(entries, stored, sending);
     }
     return n;
+  }
+
+  /** The bytes the last call moved between the buffers and the kernel. */
+  long stored() {
+    return stored;
+  }
+
+  /** The {@code msg_flags} the last receive reported. */
+  int flags() {
+    return msghdr.get(JAVA_INT, MSGHDR_FLAGS);
+  }
+
+  /** The {@code msg_controllen} the last receive reported: the control data it wrote. */
+  long controlLength() {
+    return msghdr.get(JAVA_LONG, MSGHDR_CONTROLLEN);
   }
 
   /**
@@ -126,10 +191,14 @@ final class IoVectors {
    * staging memory, so that every iovec points into the one staging segment that stays referenced
    * for the call.
    */
-  private int describe(boolean sending) {
+  private int describe(boolean sending, boolean message) {
+    if (message && !fitsInPlace()) {
+      return flatten(sending);
+    }
     int direct = 0;
     long staged = 0;
     int entries = 0;
+    long limit = message ? Long.MAX_VALUE : MAX_STAGED;
     for (; entries < count; entries++) {
       if (buffers[entries].isDirect()) {
         if (direct == held.length) {
@@ -138,7 +207,7 @@ final class IoVectors {
         direct++;
         stagedAt[entries] = -1;
       } else {
-        int room = (int) Math.min(MAX_STAGED - staged, lengths[entries]);
+        int room = (int) Math.min(limit - staged, lengths[entries]);
         if (room == 0) {
           break;
         }
@@ -168,7 +237,54 @@ final class IoVectors {
       iovecs.set(JAVA_LONG, at + IOVEC_LEN, lengths[e]);
     }
     msghdr.set(JAVA_LONG, MSGHDR_IOVLEN, entries);
+    described = 0;
+    for (int e = 0; e < entries; e++) {
+      described += lengths[e];
+    }
     return entries;
+  }
+
+  /** Whether every collected buffer can be described in place or staged in one call. */
+  private boolean fitsInPlace() {
+    if (count > MAX_ENTRIES) {
+      return false;
+    }
+    int direct = 0;
+    for (int e = 0; e < count; e++) {
+      if (buffers[e].isDirect()) {
+        direct++;
+      }
+    }
+    return direct <= held.length;
+  }
+
+  /**
+   * Describes the whole collected run as one staged piece, direct buffers included (copied with
+   * {@link MemorySegment#copy}, which checks their scope): for a message of more buffers than one
+   * call describes in place. Returns how many buffers it covers.
+   */
+  private int flatten(boolean sending) {
+    long total = 0;
+    for (int e = 0; e < count; e++) {
+      stagedAt[e] = total;
+      total += lengths[e];
+    }
+    MemorySegment stage = total > 0 ? staging(total) : MemorySegment.NULL;
+    if (sending) {
+      for (int e = 0; e < count; e++) {
+        ByteBuffer b = buffers[e];
+        if (b.isDirect()) {
+          MemorySegment.copy(BufferMemory.whole(b), positions[e], stage, stagedAt[e], lengths[e]);
+        } else {
+          stageOut(b, positions[e], stage, stagedAt[e], lengths[e]);
+        }
+      }
+    }
+    iovecs.set(JAVA_LONG, IOVEC_BASE, stage.address());
+    iovecs.set(JAVA_LONG, IOVEC_LEN, total);
+    msghdr.set(JAVA_LONG, MSGHDR_IOVLEN, 1);
+    described = total;
+    return count;
   }
 
   /** Copies a heap buffer's bytes {@code [position, position + length)} into staging. */
@@ -188,8 +304,12 @@ final class IoVectors {
       ByteBuffer b = buffers[e];
       if (!sending && stagedAt[e] >= 0) {
         // a receive never has read-only buffers: the channel checks
-        MemorySegment.copy(
-            staging, JAVA_BYTE, stagedAt[e], b.array(), b.arrayOffset() + positions[e], step);
+        if (b.isDirect()) { // staged only when a message was flattened
+          MemorySegment.copy(staging, stagedAt[e], BufferMemory.whole(b), positions[e], step);
+        } else {
+          MemorySegment.copy(
+              staging, JAVA_BYTE, stagedAt[e], b.array(), b.arrayOffset() + positions[e], step);
+        }
       }
       b.position(positions[e] + step);
       n -= step;
@@ -210,7 +330,7 @@ final class IoVectors {
    * every call that collected.
    */
   void forget() {
-    Arrays.fill(buffers, 0, count, null);
+    Arrays.fill(buffers, 0, Math.min(count, buffers.length), null);
     Arrays.fill(held, MemorySegment.NULL);
     count = 0;
   }

@@ -38,8 +38,15 @@ final class NativeSocket {
   private Transfer reads;
   private Transfer writes;
 
-  NativeSocket(int fd) {
+  private final SocketKind kind;
+
+  NativeSocket(int fd, SocketKind kind) {
     this.handle = new FdHandle(fd);
+    this.kind = kind;
+  }
+
+  SocketKind kind() {
+    return kind;
   }
 
   int fd() {
@@ -64,12 +71,12 @@ final class NativeSocket {
 
   /** The receiving transfer; the caller holds the channel's read lock. */
   Transfer reads() {
-    return reads != null ? reads : (reads = new Transfer(false));
+    return reads != null ? reads : (reads = new Transfer(false, kind));
   }
 
   /** The sending transfer; the caller holds the channel's write lock. */
   Transfer writes() {
-    return writes != null ? writes : (writes = new Transfer(true));
+    return writes != null ? writes : (writes = new Transfer(true, kind));
   }
 
   /**
@@ -119,15 +126,15 @@ final class NativeSocket {
       if (n == Transfer.NOTHING_REQUESTED) {
         return total; // the buffers were emptied by another thread meanwhile: as the JDK, 0
       }
-      if (n > 0 || (n == 0 && sending)) {
-        total += n;
-        if (!sending || !blocking || !t.hasRemaining()) {
-          return total;
-        }
-        continue; // a blocking write goes on until everything is written
-      }
-      if (n == 0) {
+      if (n == Transfer.END_OF_STREAM) {
         return -1; // a read: bytes were requested and none will ever come
+      }
+      if (n >= 0) {
+        total += n;
+        if (!sending || !blocking || t.messages() || !t.hasRemaining()) {
+          return total; // a message is sent whole or not at all
+        }
+        continue; // a blocking stream write goes on until everything is written
       }
       int errno = (int) -n;
       if (errno == Errno.EINTR) {
@@ -140,7 +147,7 @@ final class NativeSocket {
         if (errno == Errno.ECONNRESET && !sending) {
           connectionReset = true; // Linux reports it once; java.nio channels keep reporting it
         }
-        throw Errno.exception(errno, sending ? "write" : "read");
+        throw Errno.exception(errno, t.operation());
       }
       if (!blocking) {
         return total;

@@ -16,6 +16,10 @@ final class SocketAddresses {
   /** An unnamed socket's address, as the JDK reports it: an empty path. */
   static final UnixDomainSocketAddress UNNAMED = UnixDomainSocketAddress.of("");
 
+  /**
+   * The address of socket {@code fd} ({@code local}) or of its peer; null for the peer when the
+   * kernel says there is none ({@code ENOTCONN}: a DGRAM socket whose peer closed).
+   */
   static UnixDomainSocketAddress of(int fd, boolean local) throws IOException {
     byte[] address = new byte[(int) LinuxAbi.SOCKADDR_UN.byteSize()];
     int[] length = {address.length};
@@ -24,6 +28,9 @@ final class SocketAddresses {
     CallState cs = CallState.heap();
     int r = local ? LibC.getsockname(cs, fd, addr, len) : LibC.getpeername(cs, fd, addr, len);
     if (r < 0) {
+      if (!local && -r == Errno.ENOTCONN) {
+        return null;
+      }
       throw Errno.exception(-r, local ? "getsockname" : "getpeername");
     }
     return decode(address, Math.min(length[0], address.length));

@@ -1,7 +1,11 @@
 package io.socketpair4j.internal.nio;
 
+import static io.socketpair4j.internal.linux.LinuxConstants.MSG_CMSG_CLOEXEC;
+import static io.socketpair4j.internal.linux.LinuxConstants.MSG_CTRUNC;
 import static io.socketpair4j.internal.linux.LinuxConstants.MSG_DONTWAIT;
 import static io.socketpair4j.internal.linux.LinuxConstants.MSG_NOSIGNAL;
+import static io.socketpair4j.internal.linux.LinuxConstants.MSG_PEEK;
+import static io.socketpair4j.internal.linux.LinuxConstants.MSG_TRUNC;
 
 import io.socketpair4j.internal.linux.CallState;
 import io.socketpair4j.internal.linux.LibC;
@@ -40,20 +44,36 @@ final class Transfer {
    */
   static final long NOTHING_REQUESTED = Long.MIN_VALUE;
 
+  /** What {@link #attempt} returns when a receive found the end of the stream. */
+  static final long END_OF_STREAM = Long.MIN_VALUE + 1;
+
   private final boolean sending;
   private final int flags;
+  private final SocketKind kind;
   private final CallState callState = CallState.heap();
   private final BufferMemory memory = new BufferMemory();
-  private IoVectors vectors; // made on the first scattering or gathering call
+  private IoVectors vectors; // made on the first call that needs a msghdr
+  private ControlMessages control; // made on the first call with control data
 
   // the request being carried out: one buffer, or a run of an array
   private ByteBuffer buffer;
   private ByteBuffer[] buffers;
   private int offset;
   private int length;
+  private int[] descriptors; // to send with the first bytes; count in descriptorCount
+  private int descriptorCount;
+  private int room = -1; // descriptors a receive accepts; -1: a plain receive
+  private boolean peek;
+  private boolean reporting; // a receive that reports the message: taken even into no space
 
-  Transfer(boolean sending) {
+  // the outcome: whether a system call succeeded, the message's length, what came with it
+  private boolean completed;
+  private long messageLength;
+  private boolean controlTruncated;
+
+  Transfer(boolean sending, SocketKind kind) {
     this.sending = sending;
+    this.kind = kind;
     this.flags = sending ? MSG_DONTWAIT | MSG_NOSIGNAL : MSG_DONTWAIT;
   }
 
@@ -62,9 +82,15 @@ final class Transfer {
     return sending;
   }
 
+  /** Whether each call carries one whole message (SEQPACKET, DGRAM) rather than stream bytes. */
+  boolean messages() {
+    return kind.messages();
+  }
+
   /** Loads a request for one buffer. */
   Transfer of(ByteBuffer b) {
     buffer = b;
+    reset();
     return this;
   }
 
@@ -73,13 +99,95 @@ final class Transfer {
     buffers = bs;
     offset = off;
     length = len;
+    reset();
     return this;
+  }
+
+  private void reset() {
+    descriptorCount = 0;
+    room = -1;
+    peek = false;
+    reporting = false;
+    completed = false;
+    messageLength = 0;
+    controlTruncated = false;
+  }
+
+  /** Adds to a send request descriptors to pass with the first bytes (the caller holds them). */
+  Transfer passing(int[] fds, int count) {
+    descriptors = fds;
+    descriptorCount = count;
+    return this;
+  }
+
+  /**
+   * Makes a receive request one that reports what it received, accepting up to {@code max}
+   * descriptors (-1: none): it receives a message even into buffers with no space remaining.
+   */
+  Transfer accepting(int max) {
+    room = max;
+    reporting = true;
+    return this;
+  }
+
+  /**
+   * Whether a call must be made although the buffers have no bytes remaining: every message write
+   * (an empty message is a message) and every receive that reports what it got. A plain read into
+   * no space returns 0 and takes nothing, as the JDK's {@code DatagramChannel.read} does.
+   */
+  boolean transfersWhenEmpty() {
+    return kind.messages() && (sending || reporting);
+  }
+
+  /** Makes a receive request leave the message queued ({@code MSG_PEEK}). */
+  Transfer peeking() {
+    peek = true;
+    return this;
+  }
+
+  /** What the request does, for an error message: {@code "write"}, {@code "read"}, ... */
+  String operation() {
+    if (!sending) {
+      return room >= 0 ? "recvmsg" : "read";
+    }
+    if (descriptorCount == 0) {
+      return "write";
+    }
+    return "sendmsg with descriptors "
+        + java.util.Arrays.toString(java.util.Arrays.copyOf(descriptors, descriptorCount));
+  }
+
+  /** Whether a system call of this request succeeded (then its outcome is valid). */
+  boolean completed() {
+    return completed;
+  }
+
+  /** For a completed receive, the length of the message (stream: the bytes read). */
+  long messageLength() {
+    return messageLength;
+  }
+
+  /**
+   * For a completed receive that accepted descriptors: whether some could not be delivered ({@code
+   * MSG_CTRUNC}). The caller then closes those that did arrive ({@link #received()}).
+   */
+  boolean controlTruncated() {
+    return controlTruncated;
+  }
+
+  /**
+   * The descriptors the last receive installed, which the caller must take over or close; null when
+   * none could have come.
+   */
+  ControlMessages received() {
+    return control;
   }
 
   /** Forgets the request, so that its buffers can be freed. */
   void clear() {
     buffer = null;
     buffers = null;
+    descriptors = null;
   }
 
   /**
@@ -116,28 +224,116 @@ final class Transfer {
   }
 
   /**
-   * One non-blocking system call for the request. Returns the bytes transferred (0 from a receive
-   * means end of stream), {@code -errno}, or {@link #NOTHING_REQUESTED}.
+   * One non-blocking system call for the request. Returns the bytes transferred (for a message:
+   * stored in the buffers, possibly 0), {@link #END_OF_STREAM}, {@code -errno}, or {@link
+   * #NOTHING_REQUESTED}.
    */
   long attempt(int fd) {
+    if (kind.messages() || descriptorCount > 0 || room >= 0) {
+      return message(fd);
+    }
     if (buffer != null) {
       int position = buffer.position();
       int limit = buffer.limit();
-      return single(fd, buffer, position, position <= limit ? limit - position : 0);
+      return done(single(fd, buffer, position, position <= limit ? limit - position : 0));
     }
-    IoVectors v = vectors == null ? (vectors = new IoVectors()) : vectors;
+    IoVectors v = vectors();
     try {
-      int count = v.collect(buffers, offset, length);
+      int count = v.collect(buffers, offset, length, false);
       if (count == 0) {
         return NOTHING_REQUESTED;
       }
       if (count == 1) {
-        return single(fd, v.buffer(0), v.position(0), v.length(0));
+        return done(single(fd, v.buffer(0), v.position(0), v.length(0)));
       }
-      return v.transfer(callState, fd, flags, sending);
+      return done(v.transfer(callState, fd, flags, sending));
     } finally {
       v.forget();
     }
+  }
+
+  /** Records the outcome of a stream call: a receive's 0 is the end of the stream. */
+  private long done(long n) {
+    if (n == 0 && !sending) {
+      return END_OF_STREAM;
+    }
+    if (n >= 0) {
+      completed = true;
+      messageLength = n;
+    }
+    return n;
+  }
+
+  /**
+   * One {@code sendmsg} or {@code recvmsg} for a message, or for stream bytes with control data. A
+   * message is never split; a receive learns its real length ({@code MSG_TRUNC}); received
+   * descriptors are close-on-exec from the start ({@code MSG_CMSG_CLOEXEC}) and recorded at once.
+   * On a SEQPACKET socket every receive also asks for the timestamp that each message carries, as
+   * that is the only way to tell an empty message from the end of the stream: both read as 0.
+   */
+  private long message(int fd) {
+    IoVectors v = vectors();
+    try {
+      boolean whole = kind.messages();
+      int count = buffer != null ? v.collect(buffer) : v.collect(buffers, offset, length, whole);
+      if (count == 0 && !whole) {
+        return NOTHING_REQUESTED; // stream bytes emptied by another thread meanwhile
+      }
+      ControlMessages c = control();
+      long controlLength;
+      int callFlags;
+      if (sending) {
+        controlLength = descriptorCount > 0 ? c.rights(descriptors, descriptorCount) : 0;
+        callFlags = flags;
+      } else {
+        boolean timestamp = kind.endOfStreamByTimestamp();
+        controlLength = room > 0 || timestamp ? c.receiving(Math.max(room, 0), timestamp) : 0;
+        callFlags = flags | MSG_CMSG_CLOEXEC | (whole ? MSG_TRUNC : 0) | (peek ? MSG_PEEK : 0);
+      }
+      long n = v.transfer(callState, fd, callFlags, sending, whole, c.memory(), controlLength);
+      if (n < 0) {
+        return n;
+      }
+      completed = true;
+      messageLength = n;
+      if (sending) {
+        descriptorCount = 0; // passed with these bytes; a blocking write's next call has none
+        return n;
+      }
+      if (controlLength > 0) {
+        c.parse(v.controlLength());
+      } else {
+        c.forget();
+      }
+      // MSG_CTRUNC on a plain receive: the kernel closed what came; nothing was installed
+      // More than accepted can arrive (CMSG_SPACE rounds the room up): that is a truncation too
+      controlTruncated = room >= 0 && ((v.flags() & MSG_CTRUNC) != 0 || c.receivedCount() > room);
+      if (room < 0 && c.receivedCount() > 0) {
+        c.closeReceived(); // cannot happen: a plain receive has no room for descriptors
+      }
+      boolean endOfStream =
+          n == 0
+              && (!whole
+                  || (kind.endOfStreamByTimestamp()
+                      && !c.timestamp()
+                      && c.receivedCount() == 0
+                      && !controlTruncated));
+      if (endOfStream) {
+        completed = false;
+        return END_OF_STREAM;
+      }
+      return v.stored();
+    } finally {
+      v.forget();
+    }
+  }
+
+  private IoVectors vectors() {
+    return vectors != null ? vectors : (vectors = new IoVectors());
+  }
+
+  private ControlMessages control() {
+    return control != null ? control : (control = new ControlMessages());
   }
 
   private long single(int fd, ByteBuffer b, int position, int len) {

@@ -4,9 +4,13 @@
  *
  * <ol>
  *   <li><b>Channels</b> keep the {@code java.nio} contracts: {@link
- *       io.socketpair4j.internal.nio.NativeSocketChannel} (locks, blocking mode, {@code
- *       begin}/{@code end} for interrupt and asynchronous close, shutdown, options, addresses) and
- *       {@link io.socketpair4j.internal.nio.NativeSockets}, which makes pairs of them.
+ *       io.socketpair4j.internal.nio.NativeSocketChannel} ({@code SocketChannel}, stream pairs) and
+ *       {@link io.socketpair4j.internal.nio.NativeDatagramChannel} ({@code DatagramChannel},
+ *       SEQPACKET and DGRAM pairs), both over one {@link io.socketpair4j.internal.nio.ChannelCore}
+ *       (locks, blocking mode, {@code begin}/{@code end} for interrupt and asynchronous close,
+ *       descriptor passing, shutdown, options, addresses, credentials); {@link
+ *       io.socketpair4j.internal.nio.NativeSockets} makes pairs of them, and {@link
+ *       io.socketpair4j.internal.nio.NativeDescriptor} owns a received descriptor.
  *   <li><b>The socket</b>, {@link io.socketpair4j.internal.nio.NativeSocket}: the descriptor and
  *       its state, the threads waiting in each direction, and the one loop every read and write of
  *       every channel type runs (attempt; on {@code EAGAIN} wait for readiness; attempt again), and
@@ -14,8 +18,11 @@
  *   <li><b>Transfer</b>: {@link io.socketpair4j.internal.nio.Transfer} turns buffers into kernel
  *       memory for one call (position and limit taken once, memory passed as segments that hold the
  *       buffer's scope, positions advanced by what the kernel did), with {@link
- *       io.socketpair4j.internal.nio.BufferMemory} for single buffers and {@link
- *       io.socketpair4j.internal.nio.IoVectors} for scattering and gathering.
+ *       io.socketpair4j.internal.nio.BufferMemory} for single buffers, {@link
+ *       io.socketpair4j.internal.nio.IoVectors} for scattering, gathering and whole messages, and
+ *       {@link io.socketpair4j.internal.nio.ControlMessages} for descriptors passed ({@code
+ *       SCM_RIGHTS}) and the timestamps that tell a SEQPACKET message from its end of stream; what
+ *       differs between socket types is in {@link io.socketpair4j.internal.nio.SocketKind}.
  *   <li><b>Waiting</b>: {@link io.socketpair4j.internal.nio.Waiter} — a platform thread polls in
  *       the kernel ({@link io.socketpair4j.internal.nio.PlatformWaiter}, woken through an eventfd
  *       lent by {@link io.socketpair4j.internal.nio.WakeupFds}); a virtual thread parks ({@link
