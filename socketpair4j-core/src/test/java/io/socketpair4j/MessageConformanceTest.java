@@ -173,6 +173,9 @@ class MessageConformanceTest {
             .isInstanceOf(IOException.class)
             .hasMessageContaining("ENOTCONN");
       }
+      assertThat(a.getRemoteAddress())
+          .as("DatagramChannel: null once the socket is not connected")
+          .isNull();
       a.configureBlocking(true);
       Background<Integer> read =
           Background.start(() -> a.read(ByteBuffer.allocate(8))).awaitBlocked();
