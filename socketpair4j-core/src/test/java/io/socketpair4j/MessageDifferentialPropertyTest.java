@@ -55,10 +55,10 @@ import net.jqwik.api.statistics.StatisticsReport;
  * <p><b>Differences found, and excluded</b>:
  *
  * <ul>
- *   <li>A read with <em>no room</em> (every buffer without remaining space) is not a difference
- *       any more: as the JDK's {@code DatagramChannel.read}, ours returns 0 and leaves the message
- *       queued ({@code receive} takes it on both). Reads are still generated with at least one
- *       byte of room; {@link #sameAsTheJdk_aReadWithNoRoom()} shows both.
+ *   <li>A read with <em>no room</em> (every buffer without remaining space) is not a difference any
+ *       more: as the JDK's {@code DatagramChannel.read}, ours returns 0 and leaves the message
+ *       queued ({@code receive} takes it on both). Reads are still generated with at least one byte
+ *       of room; {@link #sameAsTheJdk_aReadWithNoRoom()} shows both.
  *   <li>A write of <em>nothing</em>: the JDK's connected {@code DatagramChannel} sends no datagram
  *       for an empty buffer ({@code write}, {@code send} and gathering writes all return 0 and send
  *       nothing); ours sends an empty message, as documented. So that empty messages still take
