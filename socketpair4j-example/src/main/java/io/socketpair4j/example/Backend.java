@@ -1,26 +1,49 @@
 package io.socketpair4j.example;
 
 import io.socketpair4j.SocketPair;
+import io.socketpair4j.UnixDatagramPair;
 import io.socketpair4j.UnixSelectorProvider;
 import io.socketpair4j.UnixSocketPair;
 import java.io.Closeable;
 import java.io.IOException;
 import java.nio.channels.Selector;
-import java.nio.channels.SocketChannel;
 
 /** Where the sample's pairs come from, and how their ends are named in its output. */
 enum Backend {
-  /** {@link UnixSocketPair}: kernel socket pairs; ends are named by their descriptor numbers. */
+  /**
+   * {@link UnixSocketPair} for stream pairs, {@link UnixDatagramPair} for SEQPACKET and DATAGRAM
+   * pairs: kernel socket pairs, which can pass descriptors; ends are named by their descriptor
+   * numbers.
+   */
   NATIVE {
     @Override
-    Pair open(int index) throws IOException {
-      UnixSocketPair pair = UnixSocketPair.open();
+    Pair open(int index, SocketType type) throws IOException {
+      if (type == SocketType.STREAM) {
+        UnixSocketPair pair = UnixSocketPair.open();
+        return new Pair(
+            new StreamEnd(pair.first()),
+            new StreamEnd(pair.second()),
+            Integer.toString(pair.first().fd()),
+            Integer.toString(pair.second().fd()),
+            pair);
+      }
+      UnixDatagramPair pair = UnixDatagramPair.open(type.messageType());
       return new Pair(
-          pair.first(),
-          pair.second(),
+          new MessageEnd(pair.first()),
+          new MessageEnd(pair.second()),
           Integer.toString(pair.first().fd()),
           Integer.toString(pair.second().fd()),
           pair);
+    }
+
+    @Override
+    boolean offers(SocketType type) {
+      return true;
+    }
+
+    @Override
+    boolean passesDescriptors() {
+      return true;
     }
 
     @Override
@@ -35,15 +58,33 @@ enum Backend {
   },
 
   /**
-   * {@link SocketPair}: the JDK's own channels, which have no public descriptor number; ends are
-   * named {@code #1}, {@code #2}, ... in the order they were made in this run.
+   * {@link SocketPair}: the JDK's own channels, stream pairs only, which have no public descriptor
+   * number and cannot pass descriptors; ends are named {@code #1}, {@code #2}, ... in the order
+   * they were made in this run.
    */
   JDK {
     @Override
-    Pair open(int index) throws IOException {
+    Pair open(int index, SocketType type) throws IOException {
+      if (!offers(type)) {
+        throw new IllegalArgumentException("the JDK's channels have stream pairs only");
+      }
       SocketPair pair = SocketPair.open();
       return new Pair(
-          pair.first(), pair.second(), "#" + (2 * index + 1), "#" + (2 * index + 2), pair);
+          new StreamEnd(pair.first()),
+          new StreamEnd(pair.second()),
+          "#" + (2 * index + 1),
+          "#" + (2 * index + 2),
+          pair);
+    }
+
+    @Override
+    boolean offers(SocketType type) {
+      return type == SocketType.STREAM;
+    }
+
+    @Override
+    boolean passesDescriptors() {
+      return false;
     }
 
     @Override
@@ -58,12 +99,7 @@ enum Backend {
   };
 
   /** One pair with the names of its ends; closing it closes both. */
-  record Pair(
-      SocketChannel first,
-      SocketChannel second,
-      String firstLabel,
-      String secondLabel,
-      Closeable closer)
+  record Pair(End first, End second, String firstLabel, String secondLabel, Closeable closer)
       implements Closeable {
     @Override
     public void close() throws IOException {
@@ -71,8 +107,18 @@ enum Backend {
     }
   }
 
-  /** Opens the {@code index}-th pair of the run (counting from 0). */
-  abstract Pair open(int index) throws IOException;
+  /**
+   * Opens the {@code index}-th pair of the run (counting from 0), of the given type.
+   *
+   * @throws IllegalArgumentException if this backend does not {@linkplain #offers offer} the type
+   */
+  abstract Pair open(int index, SocketType type) throws IOException;
+
+  /** Whether this backend has pairs of the given type. */
+  abstract boolean offers(SocketType type);
+
+  /** Whether its ends can pass descriptors ({@code --pass-fd}). */
+  abstract boolean passesDescriptors();
 
   /** A selector for the first ends. */
   abstract Selector openSelector() throws IOException;

@@ -6,30 +6,43 @@ import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
-import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * The seed's socketpair sample on socketpair4j. Each client owns one pair: it writes its name to
- * {@code second()} and waits for the echo, {@code repetitions} times. The main thread waits on the
- * {@code first()} end of every pair with one selector, reads each name, checks that it belongs to
- * that pair, prints it and writes it back. Then it tears down: joins the clients and closes every
- * end.
+ * {@code second()} and waits for the echo, {@code repetitions} times (see {@link Client}). The main
+ * thread waits on the {@code first()} end of every pair with one selector, reads each name, checks
+ * that it belongs to that pair, prints it and writes it back. Then it tears down: joins the clients
+ * and closes every end. The same logic serves every {@linkplain SocketType type of socket}, through
+ * {@link End}; under {@code --pass-fd} each name comes with a {@linkplain PassedSocket socket that
+ * carries it}.
  */
 final class EchoSample {
 
   /** What to run. */
-  record Settings(int pairs, int repetitions, ThreadKind threads, boolean quiet, Backend backend) {
+  record Settings(
+      int pairs,
+      int repetitions,
+      ThreadKind threads,
+      boolean quiet,
+      Backend backend,
+      SocketType type,
+      boolean passFd) {
     Settings {
       if (pairs < 1) {
         throw new IllegalArgumentException("pairs must be at least 1, was " + pairs);
       }
       if (repetitions < 1) {
         throw new IllegalArgumentException("repetitions must be at least 1, was " + repetitions);
+      }
+      if (!backend.offers(type)) {
+        throw new IllegalArgumentException(backend + " has no " + type.optionValue() + " pairs");
+      }
+      if (passFd && !backend.passesDescriptors()) {
+        throw new IllegalArgumentException(backend + " cannot pass descriptors");
       }
     }
   }
@@ -46,30 +59,42 @@ final class EchoSample {
 
   /**
    * Runs the sample, printing every line but the verdict. Returns normally when every round trip
-   * succeeded; throws the first failure otherwise. Every pair is closed and every client thread has
-   * ended when this method returns, on success and on failure.
+   * succeeded; throws the first failure otherwise. Every pair and every descriptor received is
+   * closed and every client thread has ended when this method returns, on success and on failure.
    */
   void run() throws Exception {
     out.println("setting-up");
     List<Backend.Pair> pairs = new ArrayList<>();
+    List<Echo> echoes = new ArrayList<>();
     List<Thread> clients = new ArrayList<>();
     Backend backend = settings.backend();
     try (Selector selector = backend.openSelector()) {
       try {
         for (int i = 0; i < settings.pairs(); i++) {
-          Backend.Pair pair = backend.open(i);
+          Backend.Pair pair = backend.open(i, settings.type());
           pairs.add(pair);
           String name = Names.of(i);
           out.println(name + ": socketpair: " + pair.firstLabel() + " <=> " + pair.secondLabel());
-          pair.first().configureBlocking(false);
+          pair.first().channel().configureBlocking(false);
           Echo echo = new Echo(name, pair.first(), backend.describe(pair.firstLabel()));
-          pair.first().register(selector, SelectionKey.OP_READ, echo);
+          echoes.add(echo);
+          pair.first().channel().register(selector, SelectionKey.OP_READ, echo);
         }
         long start = System.nanoTime();
         for (int i = 0; i < pairs.size(); i++) {
           String name = Names.of(i);
-          SocketChannel end = pairs.get(i).second();
-          clients.add(settings.threads().start(name, () -> client(name, end, selector)));
+          Client client =
+              new Client(
+                  name,
+                  pairs.get(i).second(),
+                  settings.repetitions(),
+                  settings.passFd(),
+                  failure -> {
+                    if (clientFailure.compareAndSet(null, failure)) {
+                      selector.wakeup();
+                    }
+                  });
+          clients.add(settings.threads().start(name, client));
         }
         serve(selector);
         long nanos = System.nanoTime() - start;
@@ -86,6 +111,9 @@ final class EchoSample {
         // On failure this also wakes clients still blocked, so that they can be joined.
         closeAll(pairs);
         joinAll(clients);
+        for (Echo echo : echoes) {
+          echo.in.close();
+        }
       }
     }
   }
@@ -112,57 +140,34 @@ final class EchoSample {
     }
   }
 
-  private void client(String name, SocketChannel end, Selector selector) {
-    try {
-      byte[] message = name.getBytes(StandardCharsets.US_ASCII);
-      ByteBuffer echo = ByteBuffer.allocate(message.length);
-      for (int i = 0; i < settings.repetitions(); i++) {
-        end.write(ByteBuffer.wrap(message));
-        echo.clear();
-        while (echo.hasRemaining()) {
-          if (end.read(echo) < 0) {
-            throw new IOException(name + ": end of stream before the echo");
-          }
-        }
-        if (!Arrays.equals(echo.array(), message)) {
-          throw new IllegalStateException(
-              name + ": echo was '" + new String(echo.array(), StandardCharsets.US_ASCII) + "'");
-        }
-      }
-    } catch (Throwable t) {
-      if (clientFailure.compareAndSet(null, t)) {
-        selector.wakeup();
-      }
-    }
-  }
-
-  /** The main thread's end of one pair: reads a whole name, checks it, echoes it. */
+  /**
+   * The main thread's end of one pair: receives a whole name (with its descriptor, under {@code
+   * --pass-fd}), checks it, prints it, echoes it.
+   */
   private final class Echo {
     private final String name;
     private final byte[] expected;
-    private final SocketChannel channel;
+    private final End end;
     private final String where; // "fd 7", or "end #1"
-    private final ByteBuffer in;
+    private final Incoming in;
     private ByteBuffer pending; // an echo not yet fully written
 
-    Echo(String name, SocketChannel channel, String where) {
+    Echo(String name, End end, String where) {
       this.name = name;
       this.expected = name.getBytes(StandardCharsets.US_ASCII);
-      this.channel = channel;
+      this.end = end;
       this.where = where;
-      this.in = ByteBuffer.allocate(expected.length);
+      this.in =
+          new Incoming(end, expected.length, "main: end of stream on " + where + " (" + name + ")");
     }
 
     void onReady(SelectionKey key) {
       try {
-        if (key.isReadable() && channel.read(in) < 0) {
-          throw new IOException("main: end of stream on " + where + " (" + name + ")");
-        }
-        if (pending == null && !in.hasRemaining()) {
-          received(key);
+        if (pending == null && key.isReadable() && in.receive(settings.passFd())) {
+          received();
         }
         if (pending != null) {
-          channel.write(pending);
+          end.send(pending);
           if (pending.hasRemaining()) {
             key.interestOps(SelectionKey.OP_WRITE);
           } else {
@@ -176,14 +181,16 @@ final class EchoSample {
       }
     }
 
-    private void received(SelectionKey key) {
-      String got = new String(in.array(), StandardCharsets.US_ASCII);
-      if (!Arrays.equals(in.array(), expected)) {
+    private void received() throws IOException {
+      String got = in.text();
+      if (!in.is(expected)) {
         throw new IllegalStateException(
             "main: read '" + got + "' on " + where + ", which belongs to " + name);
       }
+      String passed =
+          settings.passFd() ? " with " + PassedSocket.receive(in.takeDescriptors(), expected) : "";
       if (!settings.quiet()) {
-        out.println("main: read '" + got + "' on " + where);
+        out.println("main: read '" + got + "' on " + where + passed);
       }
       echoed++;
       pending = ByteBuffer.wrap(expected);

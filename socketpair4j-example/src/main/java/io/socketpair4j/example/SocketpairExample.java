@@ -60,6 +60,26 @@ public final class SocketpairExample implements Callable<Integer> {
   String backend;
 
   @Option(
+      names = "--type",
+      paramLabel = "TYPE",
+      defaultValue = "stream",
+      description =
+          "Socket type of every pair: stream (SOCK_STREAM), seqpacket (SOCK_SEQPACKET) or"
+              + " datagram (SOCK_DGRAM); with seqpacket and datagram each name is one message."
+              + " seqpacket and datagram need native pairs (default: ${DEFAULT-VALUE}).")
+  String type;
+
+  @Option(
+      names = "--pass-fd",
+      description =
+          "Each client also passes an open descriptor with its name, every round trip: one end"
+              + " of a fresh socket pair, into whose other end it wrote its name. The main thread"
+              + " gets a new descriptor for it, reads the name from it, closes it and prints,"
+              + " for example: main: read 'Alpha' on fd 7 with fd 12 (a socket carrying"
+              + " 'Alpha'). Needs native pairs; works with every --type.")
+  boolean passFd;
+
+  @Option(
       names = "--quiet",
       description =
           "No per-message lines; print one summary line (round trips, seconds, round trips per"
@@ -73,7 +93,8 @@ public final class SocketpairExample implements Callable<Integer> {
   @Override
   public Integer call() {
     EchoSample.Settings settings =
-        new EchoSample.Settings(pairs, repetitions, threadKind(), quiet, backend());
+        new EchoSample.Settings(
+            pairs, repetitions, threadKind(), quiet, backend(), socketType(), passFd);
     try {
       new EchoSample(settings, out).run();
       out.println("SUCCESS");
@@ -110,6 +131,38 @@ public final class SocketpairExample implements Callable<Integer> {
     }
   }
 
+  private SocketType socketType() {
+    try {
+      return SocketType.of(type);
+    } catch (IllegalArgumentException e) {
+      throw new CommandLine.ParameterException(
+          spec.commandLine(), "Invalid value for option '--type': " + e.getMessage());
+    }
+  }
+
+  /** Message types and descriptor passing need native pairs: say why they are not to be had. */
+  private void checkBackendOffers(Backend chosen, SocketType socketType) {
+    String why =
+        "auto".equals(backend)
+            ? "native socket pairs, which this JVM does not support (see"
+                + " UnixSocketPair.isSupported())"
+            : "native socket pairs (--backend native or auto)";
+    if (!chosen.offers(socketType)) {
+      throw new CommandLine.ParameterException(
+          spec.commandLine(),
+          "Option '--type "
+              + socketType.optionValue()
+              + "' needs "
+              + why
+              + ": the JDK's channels have stream pairs only");
+    }
+    if (passFd && !chosen.passesDescriptors()) {
+      throw new CommandLine.ParameterException(
+          spec.commandLine(),
+          "Option '--pass-fd' needs " + why + ": the JDK's channels cannot pass descriptors");
+    }
+  }
+
   private void validate() {
     if (pairs < 1) {
       throw new CommandLine.ParameterException(
@@ -120,7 +173,7 @@ public final class SocketpairExample implements Callable<Integer> {
           spec.commandLine(), "Invalid value for option '--repetitions': must be at least 1");
     }
     threadKind();
-    backend();
+    checkBackendOffers(backend(), socketType());
   }
 
   /**

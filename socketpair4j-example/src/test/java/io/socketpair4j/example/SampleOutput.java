@@ -13,20 +13,32 @@ final class SampleOutput {
   private SampleOutput() {}
 
   // An end is named by its descriptor number (native) or by #n (jdk); a read line says "fd 7" or
-  // "end #1".
+  // "end #1", and under --pass-fd goes on " with fd 12 (a socket carrying 'Alpha')".
   private static final Pattern PAIR_LINE =
       Pattern.compile("(\\w+): socketpair: (#?\\d+) <=> (#?\\d+)");
   private static final Pattern READ_LINE =
-      Pattern.compile("main: read '(\\w+)' on (?:fd (\\d+)|end (#\\d+))");
+      Pattern.compile(
+          "main: read '(\\w+)' on (?:fd (\\d+)|end (#\\d+))"
+              + "(?: with fd (\\d+) \\(a socket carrying '(\\w+)'\\))?");
   private static final Pattern SUMMARY_LINE =
       Pattern.compile("main: (\\d+) round trips in \\d+\\.\\d{3} s \\(\\d+ round trips/s\\)");
 
   /**
    * Asserts: setting-up; one pair line per client, named in order, with two distinct fds; then
    * either {@code repetitions} read lines per client, each on that client's first fd (verbose), or
-   * one summary line counting every round trip (quiet); then tearing-down and SUCCESS.
+   * one summary line counting every round trip (quiet); then tearing-down and SUCCESS. No read line
+   * tells of a passed descriptor.
    */
   static void assertSuccess(List<String> lines, int pairs, int repetitions, boolean quiet) {
+    assertSuccess(lines, pairs, repetitions, quiet, false);
+  }
+
+  /**
+   * As {@link #assertSuccess(List, int, int, boolean)}; with {@code passFd}, every read line also
+   * tells of a passed socket, on a descriptor other than the end's, that carried the name read.
+   */
+  static void assertSuccess(
+      List<String> lines, int pairs, int repetitions, boolean quiet, boolean passFd) {
     assertThat(lines).isNotEmpty();
     assertThat(lines.getFirst()).isEqualTo("setting-up");
     Map<String, String> firstFdByName = new HashMap<>();
@@ -52,6 +64,12 @@ final class SampleOutput {
         assertThat(m.matches()).as("read line '%s'", line).isTrue();
         String end = m.group(2) != null ? m.group(2) : m.group(3);
         assertThat(end).as(line).isEqualTo(firstFdByName.get(m.group(1)));
+        if (passFd) {
+          assertThat(m.group(4)).as(line).isNotNull().isNotEqualTo(end);
+          assertThat(m.group(5)).as(line).isEqualTo(m.group(1));
+        } else {
+          assertThat(m.group(4)).as(line).isNull();
+        }
         counts.merge(m.group(1), 1, Integer::sum);
       }
       assertThat(counts)

@@ -110,6 +110,50 @@ class SocketpairExampleIT {
   }
 
   @Test
+  void seqpacketPairsPassingDescriptors() throws Exception {
+    Result r = runJar("--type", "seqpacket", "--pass-fd");
+    assertThat(r.exit()).as(r.err()).isZero();
+    assertThat(r.err()).isEmpty();
+    SampleOutput.assertSuccess(r.out(), 3, 3, false, true);
+  }
+
+  @Test
+  void datagramPairsScaleOnVirtualThreads() throws Exception {
+    Result r =
+        runJar(
+            "--pairs",
+            "1000",
+            "--repetitions",
+            "20",
+            "--threads",
+            "virtual",
+            "--type",
+            "datagram",
+            "--pass-fd",
+            "--quiet");
+    assertThat(r.exit()).as(r.err()).isZero();
+    SampleOutput.assertSuccess(r.out(), 1000, 20, true);
+  }
+
+  @Test
+  void messageTypesWithoutNativeAccessExit2SayingWhy() throws Exception {
+    Result r =
+        run(
+            List.of(
+                "--illegal-native-access=deny",
+                "-cp",
+                jar().toString(),
+                SocketpairExample.class.getName()),
+            "--type",
+            "seqpacket");
+    assertThat(r.exit()).isEqualTo(2);
+    assertThat(r.err())
+        .contains("Option '--type seqpacket' needs native socket pairs, which this JVM does not")
+        .contains("Usage: socketpair-example");
+    assertThat(r.out()).isEmpty();
+  }
+
+  @Test
   void badOptionExits2WithUsage() throws Exception {
     Result r = runJar("--pairs", "none");
     assertThat(r.exit()).isEqualTo(2);

@@ -171,15 +171,23 @@ final class ChannelCore {
   }
 
   /**
+   * {@code readWithDescriptors}: a receive accepting up to {@code maxDescriptors}, which must be 0
+   * to {@link UnixChannel#MAX_DESCRIPTORS} (the -1 of {@link #receive} is not the caller's to
+   * give).
+   */
+  ReceivedMessage receiveWithDescriptors(ByteBuffer dst, int maxDescriptors) throws IOException {
+    Objects.requireNonNull(dst, "dst");
+    checkRoom(maxDescriptors, 0);
+    return receive(dst, maxDescriptors, false);
+  }
+
+  /**
    * A receive that reports what it got: one message ({@code room} -1, or descriptors accepted up to
    * {@code room}), or a peek. Null when nothing was there (non-blocking).
    */
   ReceivedMessage receive(ByteBuffer dst, int room, boolean peek) throws IOException {
     Objects.requireNonNull(dst, "dst");
-    if (room > UnixChannel.MAX_DESCRIPTORS || room < -1) {
-      throw new IllegalArgumentException(
-          "maxDescriptors must be 0 to " + UnixChannel.MAX_DESCRIPTORS + ", was " + room);
-    }
+    checkRoom(room, -1);
     readLock.lock();
     Transfer t = socket.reads().of(dst).accepting(room);
     if (peek) {
@@ -197,6 +205,13 @@ final class ChannelCore {
     } finally {
       t.clear();
       readLock.unlock();
+    }
+  }
+
+  private static void checkRoom(int room, int least) {
+    if (room > UnixChannel.MAX_DESCRIPTORS || room < least) {
+      throw new IllegalArgumentException(
+          "maxDescriptors must be 0 to " + UnixChannel.MAX_DESCRIPTORS + ", was " + room);
     }
   }
 

@@ -279,6 +279,17 @@ final class IoVectors {
           stageOut(b, positions[e], stage, stagedAt[e], lengths[e]);
         }
       }
+    } else {
+      // The direct buffers are copied into only after the receive has taken the message, and the
+      // call holds none of their scopes; so check now that each can be accessed (a closed arena's
+      // throws IllegalStateException, a confined one's on another thread WrongThreadException)
+      // and fail before the message is taken, as a read described in place does. An arena closed
+      // after this check still cannot be written: the copy-out throws, and the message is lost.
+      for (int e = 0; e < count; e++) {
+        if (buffers[e].isDirect()) {
+          BufferMemory.whole(buffers[e]).get(JAVA_BYTE, positions[e]);
+        }
+      }
     }
     iovecs.set(JAVA_LONG, IOVEC_BASE, stage.address());
     iovecs.set(JAVA_LONG, IOVEC_LEN, total);

@@ -128,13 +128,13 @@ public final class NativeDatagramChannel extends UnixDatagramChannel {
 
   @Override
   public ReceivedMessage readWithDescriptors(ByteBuffer dst) throws IOException {
-    return core.receive(dst, MAX_DESCRIPTORS, false);
+    return core.receiveWithDescriptors(dst, MAX_DESCRIPTORS);
   }
 
   @Override
   public ReceivedMessage readWithDescriptors(ByteBuffer dst, int maxDescriptors)
       throws IOException {
-    return core.receive(dst, maxDescriptors, false);
+    return core.receiveWithDescriptors(dst, maxDescriptors);
   }
 
   @Override

@@ -1,0 +1,146 @@
+package io.socketpair4j;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.Channel;
+import java.nio.channels.FileChannel;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/**
+ * Closing a channel or {@link Descriptor} while another thread is passing it on, again and again,
+ * while a third thread keeps opening files so that a number given back is taken again at once: the
+ * receiver must only ever get the socket that was being passed, never another file that came to
+ * have its number; the sender gets either success or {@code EBADF}.
+ */
+@Timeout(60)
+class DescriptorCloseRaceTest {
+  private static final int ROUNDS = 200;
+  private static final long END = -1;
+
+  @ParameterizedTest(name = "over {0}")
+  @EnumSource(AnyPair.Type.class)
+  @DisplayName(
+      "S54: a channel or Descriptor closed while being passed never makes another file go in its"
+          + " place")
+  void s54_closeWhilePassingNeverSendsAnotherFile(AnyPair.Type carrierType) throws Exception {
+    Map<Integer, String> before = FdTable.snapshot();
+    AtomicBoolean stop = new AtomicBoolean();
+    AtomicInteger reopened = new AtomicInteger();
+    Background<Void> reuser =
+        Background.start(
+            () -> {
+              // Takes each number that is given back, as soon as it can
+              while (!stop.get()) {
+                try (FileChannel f = FileChannel.open(Path.of("/dev/null"))) {
+                  reopened.incrementAndGet();
+                }
+              }
+              return null;
+            });
+    int sentTotal = 0;
+    int ebadf = 0;
+    try (AnyPair carrier = carrierType.open();
+        AnyPair descriptorSource = AnyPair.Type.SEQPACKET.open()) {
+      for (int round = 0; round < ROUNDS; round++) {
+        try (UnixSocketPair victim = UnixSocketPair.open()) {
+          String socket = FdTable.target(victim.first().fd());
+          Channel item;
+          if (round % 2 == 0) {
+            item = victim.first();
+          } else { // a received Descriptor of the same socket
+            descriptorSource.first.writeWithDescriptors(ByteBuffer.allocate(0), victim.first());
+            item =
+                descriptorSource
+                    .second
+                    .readWithDescriptors(ByteBuffer.allocate(0))
+                    .descriptors()
+                    .get(0);
+          }
+          int closeAfter = round % 4;
+          AtomicInteger sent = new AtomicInteger();
+          AtomicBoolean closed = new AtomicBoolean();
+          int roundNumber = round;
+          Background<String> sender =
+              Background.start(
+                  () -> {
+                    ByteBuffer out = ByteBuffer.allocate(8);
+                    String outcome;
+                    for (; ; ) {
+                      if (sent.get() >= closeAfter + 64) {
+                        // Enough tries for this round: let the close land (bounds the run time)
+                        while (!closed.get()) {
+                          Thread.yield();
+                        }
+                      }
+                      try {
+                        carrier.first.writeWithDescriptors(
+                            out.clear().putLong(0, roundNumber), item);
+                        sent.incrementAndGet();
+                      } catch (IOException e) {
+                        outcome = e.getMessage();
+                        break;
+                      }
+                    }
+                    AnyPair.io(carrier.first).write(out.clear().putLong(0, END));
+                    return outcome;
+                  });
+          Background<Void> closer =
+              Background.start(
+                  () -> {
+                    while (sent.get() < closeAfter) {
+                      Thread.yield();
+                    }
+                    item.close();
+                    closed.set(true);
+                    return null;
+                  });
+
+          List<String> wrong = new ArrayList<>();
+          int received = 0;
+          ByteBuffer in = ByteBuffer.allocate(8);
+          for (; ; ) {
+            ReceivedMessage m = carrier.second.readWithDescriptors(in.clear(), 1);
+            long value = in.getLong(0);
+            if (value == END) {
+              assertThat(m.descriptors()).isEmpty();
+              break;
+            }
+            assertThat(value).isEqualTo(round);
+            assertThat(m.descriptors()).hasSize(1);
+            try (Descriptor d = m.descriptors().get(0)) {
+              String target = FdTable.target(d.fd());
+              if (!socket.equals(target) || !"STREAM".equals(d.socketType())) {
+                wrong.add(d.kind() + " " + d.socketType() + " " + target);
+              }
+            }
+            received++;
+          }
+          assertThat(wrong).as("round %d: what arrived instead of %s", round, socket).isEmpty();
+          assertThat(sender.get()).as("round %d: how the sender stopped", round).contains("EBADF");
+          closer.get();
+          assertThat(received).isEqualTo(sent.get()).isGreaterThanOrEqualTo(closeAfter);
+          sentTotal += received;
+          ebadf++;
+        }
+      }
+    } finally {
+      stop.set(true);
+      reuser.get();
+    }
+    assertThat(ebadf).isEqualTo(ROUNDS);
+    assertThat(sentTotal).isGreaterThanOrEqualTo(ROUNDS * 3 / 2);
+    assertThat(reopened.get()).as("the reuser ran").isPositive();
+    FdTable.assertNothingOpenedSince(before);
+  }
+}
