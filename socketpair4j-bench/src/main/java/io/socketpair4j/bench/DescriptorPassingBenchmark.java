@@ -69,6 +69,11 @@ public class DescriptorPassingBenchmark {
       }
     } catch (Throwable t) {
       failure.set(t);
+      try {
+        pair.close(); // a sender blocked on a full socket must not wait for ever: it fails instead
+      } catch (IOException e) {
+        t.addSuppressed(e);
+      }
     }
   }
 

@@ -79,6 +79,11 @@ public class MessagePingPongBenchmark {
       }
     } catch (Throwable t) {
       failure.set(t);
+      try {
+        pair.close(); // a ping waiting for this echo must not wait for ever: it fails instead
+      } catch (IOException e) {
+        t.addSuppressed(e);
+      }
     }
   }
 
