@@ -143,4 +143,67 @@ class DescriptorCloseRaceTest {
     assertThat(reopened.get()).as("the reuser ran").isPositive();
     FdTable.assertNothingOpenedSince(before);
   }
+
+  @ParameterizedTest(name = "{0}")
+  @EnumSource(AnyPair.Type.class)
+  @DisplayName(
+      "S58/S54: an interrupt or a close racing a receive of descriptors, on platform and virtual"
+          + " threads, never leaks one: those the caller does not get are closed")
+  void s54_interruptOrCloseRacingAReceiveLeaksNothing(AnyPair.Type type) throws Exception {
+    java.nio.file.Path file = java.nio.file.Files.createTempFile("race", ".fd");
+    try (FileChannel passed = FileChannel.open(file)) {
+      String target = file.toRealPath().toString();
+      int fd = FdTable.fdOf(file);
+      // The first virtual thread to wait for a read starts the poller, whose epoll instance
+      // stays: start it before looking at the table
+      try (AnyPair warm = type.open()) {
+        Background<Integer> r =
+            Background.start(true, () -> AnyPair.io(warm.second).read(ByteBuffer.allocate(1)))
+                .awaitBlocked();
+        AnyPair.io(warm.first).write(ByteBuffer.allocate(1));
+        assertThat(r.get()).isEqualTo(1);
+      }
+      Map<Integer, String> before = FdTable.snapshot();
+      int failures = 0;
+      for (int round = 0; round < 200; round++) {
+        try (AnyPair pair = type.open()) {
+          int queued = 3;
+          for (int i = 0; i < queued; i++) {
+            pair.first.writeWithDescriptors(ByteBuffer.allocate(1), fd);
+          }
+          AtomicInteger received = new AtomicInteger();
+          Background<Void> reader =
+              Background.start(
+                  round % 2 == 0,
+                  () -> {
+                    for (; ; ) { // until the interrupt or close ends it
+                      ReceivedMessage m = pair.second.readWithDescriptors(ByteBuffer.allocate(1));
+                      received.incrementAndGet();
+                      m.descriptors().forEach(Descriptor::close);
+                    }
+                  });
+          int after = round % (queued + 1);
+          while (received.get() < after) {
+            Thread.yield();
+          }
+          if ((round / 2) % 2 == 0) {
+            reader.thread().interrupt();
+          } else {
+            ((Channel) pair.second).close();
+          }
+          Throwable t = reader.failure();
+          assertThat(t)
+              .as("round %d", round)
+              // (ClosedChannelException when the close came between two reads)
+              .isInstanceOf(java.nio.channels.ClosedChannelException.class);
+          failures++;
+        }
+      }
+      assertThat(failures).isEqualTo(200);
+      FdTable.assertNothingOpenedSince(before);
+      assertThat(FdTable.fdsOf(target)).containsExactly(fd);
+    } finally {
+      java.nio.file.Files.delete(file);
+    }
+  }
 }
