@@ -75,32 +75,30 @@ class DescriptorCloseRaceTest {
               Background.start(
                   () -> {
                     ByteBuffer out = ByteBuffer.allocate(8);
-                    String outcome;
-                    for (; ; ) {
-                      if (sent.get() >= closeAfter + 64) {
-                        // Enough tries for this round: let the close land (bounds the run time)
-                        while (!closed.get()) {
-                          Thread.yield();
+                    try {
+                      for (; ; ) {
+                        if (sent.get() >= closeAfter + 64) {
+                          // Enough tries for this round: let the close land (bounds the run time)
+                          TestSupport.await("the close", closed::get);
+                        }
+                        try {
+                          carrier.first.writeWithDescriptors(
+                              out.clear().putLong(0, roundNumber), item);
+                          sent.incrementAndGet();
+                        } catch (IOException e) {
+                          return e.getMessage();
                         }
                       }
-                      try {
-                        carrier.first.writeWithDescriptors(
-                            out.clear().putLong(0, roundNumber), item);
-                        sent.incrementAndGet();
-                      } catch (IOException e) {
-                        outcome = e.getMessage();
-                        break;
-                      }
+                    } finally {
+                      AnyPair.io(carrier.first).write(out.clear().putLong(0, END));
                     }
-                    AnyPair.io(carrier.first).write(out.clear().putLong(0, END));
-                    return outcome;
                   });
           Background<Void> closer =
               Background.start(
                   () -> {
-                    while (sent.get() < closeAfter) {
-                      Thread.yield();
-                    }
+                    TestSupport.await(
+                        "the sends before the close",
+                        () -> sent.get() >= closeAfter || sender.isDone());
                     item.close();
                     closed.set(true);
                     return null;
@@ -183,9 +181,9 @@ class DescriptorCloseRaceTest {
                     }
                   });
           int after = round % (queued + 1);
-          while (received.get() < after) {
-            Thread.yield();
-          }
+          TestSupport.await(
+              "the reads before the interrupt or close",
+              () -> received.get() >= after || reader.isDone());
           if ((round / 2) % 2 == 0) {
             reader.thread().interrupt();
           } else {

@@ -239,7 +239,8 @@ class PeerCredentialsTest {
           childsEndsPeer = first.peerCredentials().pid();
           childsOtherEndsPeer = second.peerCredentials().pid();
           first.write(TestSupport.ascii("both here"));
-          assertThat(TestSupport.readFully(second, 9)).isEqualTo("both here".getBytes());
+          assertThat(TestSupport.readFully(second, 9))
+              .isEqualTo(TestSupport.ascii("both here").array());
         }
         try (UnixSocketPair mine = UnixSocketPair.open()) {
           link.writeWithDescriptors(TestSupport.ascii("mine"), mine.first());
