@@ -1,17 +1,29 @@
 /*
- * The C reference for socketpair4j's benchmarks: the same four measurements as the Java
- * benchmarks, with socketpair(2), read/write, epoll and pthreads. Written for this repository.
+ * The C reference for socketpair4j's benchmarks: the same measurements as the Java benchmarks,
+ * with socketpair(2), read/write, send/recv, sendmsg/recvmsg, epoll and pthreads. Written for this
+ * repository.
  *
  *   reference create ROUNDS N        create + close a pair, N per round: median microseconds
  *   reference pingpong ROUNDS N      8-byte round trip between two threads: median microseconds
  *   reference throughput ROUNDS MB   one-way 64 KiB writes: median GB/s
  *   reference sample ROUNDS P R      P pairs x R round trips, one epoll server thread, P client
  *                                    threads: median round trips per second
+ *   reference message ROUNDS N TYPE  8-byte message round trip between two threads on a
+ *                                    SOCK_SEQPACKET or SOCK_DGRAM pair (TYPE seqpacket|dgram):
+ *                                    median microseconds
+ *   reference fdpass ROUNDS N TYPE   one thread sends N messages of 1 byte + 1 descriptor (the
+ *                                    write end of a pipe, SCM_RIGHTS), the other receives each
+ *                                    (MSG_CMSG_CLOEXEC) and closes the descriptor; on a
+ *                                    SOCK_STREAM or SOCK_SEQPACKET pair (TYPE stream|seqpacket):
+ *                                    median messages per second
  *
- * Every measurement checks its data and exits with status 1 on a mismatch.
+ * Every measurement checks its data and exits with status 1 on a mismatch; descriptor passing
+ * also fails when /proc/self/fd does not end where it began (a received descriptor left open).
  */
 #define _GNU_SOURCE
+#include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -249,9 +261,169 @@ static double sample(int p, long r) {
   return total / seconds;
 }
 
+/* 5. message round trip */
+static int socket_type(const char *name) {
+  if (strcmp(name, "stream") == 0) return SOCK_STREAM;
+  if (strcmp(name, "seqpacket") == 0) return SOCK_SEQPACKET;
+  if (strcmp(name, "dgram") == 0) return SOCK_DGRAM;
+  fprintf(stderr, "unknown socket type %s\n", name);
+  exit(2);
+}
+
+static void message_pair(int type, int sv[2]) {
+  if (socketpair(AF_UNIX, type | SOCK_CLOEXEC, 0, sv) != 0) die("socketpair");
+}
+
+/* Receives one message into buf (room for 16 bytes); it must be exactly 8 bytes long. */
+static uint64_t recv_message(int fd) {
+  char buf[16];
+  ssize_t r;
+  do {
+    r = recv(fd, buf, sizeof buf, 0);
+  } while (r < 0 && errno == EINTR);
+  if (r < 0) die("recv");
+  if (r != 8) {
+    fprintf(stderr, "message: received %zd bytes, expected one message of 8\n", r);
+    exit(1);
+  }
+  uint64_t v;
+  memcpy(&v, buf, sizeof v);
+  return v;
+}
+
+static void send_message(int fd, uint64_t v) {
+  ssize_t w;
+  do {
+    w = send(fd, &v, sizeof v, 0);
+  } while (w < 0 && errno == EINTR);
+  if (w != (ssize_t)sizeof v) die("send");
+}
+
+static void *message_echo(void *p) {
+  struct echo_arg *a = p;
+  for (long i = 0; i < a->n; i++) send_message(a->fd, recv_message(a->fd));
+  return NULL;
+}
+
+static double message_ping_pong(long n, int type) {
+  int sv[2];
+  message_pair(type, sv);
+  struct echo_arg arg = {sv[1], n};
+  pthread_t t;
+  if (pthread_create(&t, NULL, message_echo, &arg) != 0) die("pthread_create");
+  double start = now_us();
+  for (long i = 0; i < n; i++) {
+    send_message(sv[0], (uint64_t)i);
+    uint64_t back = recv_message(sv[0]);
+    if (back != (uint64_t)i) {
+      fprintf(stderr, "message: sent %ld, got %llu\n", i, (unsigned long long)back);
+      exit(1);
+    }
+  }
+  double us = (now_us() - start) / n;
+  pthread_join(t, NULL);
+  close(sv[0]);
+  close(sv[1]);
+  return us;
+}
+
+/* 6. descriptor passing */
+static long open_descriptors(void) {
+  DIR *d = opendir("/proc/self/fd");
+  if (d == NULL) die("opendir");
+  long n = 0;
+  while (readdir(d) != NULL) n++;
+  closedir(d);
+  return n;
+}
+
+struct fd_receiver_arg {
+  int fd;
+  long n;
+};
+
+static void *fd_receiver(void *p) {
+  struct fd_receiver_arg *a = p;
+  for (long i = 0; i < a->n; i++) {
+    char byte;
+    union {
+      char buf[CMSG_SPACE(sizeof(int))];
+      struct cmsghdr align;
+    } control;
+    struct iovec iov = {.iov_base = &byte, .iov_len = 1};
+    struct msghdr msg = {.msg_iov = &iov,
+                         .msg_iovlen = 1,
+                         .msg_control = control.buf,
+                         .msg_controllen = sizeof control.buf};
+    ssize_t r;
+    do {
+      r = recvmsg(a->fd, &msg, MSG_CMSG_CLOEXEC);
+    } while (r < 0 && errno == EINTR);
+    if (r < 0) die("recvmsg");
+    struct cmsghdr *c = CMSG_FIRSTHDR(&msg);
+    if (r != 1 || byte != (char)i || (msg.msg_flags & (MSG_CTRUNC | MSG_TRUNC)) || c == NULL ||
+        c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_RIGHTS ||
+        c->cmsg_len != CMSG_LEN(sizeof(int)) || CMSG_NXTHDR(&msg, c) != NULL) {
+      fprintf(stderr, "fdpass: message %ld is not 1 byte with 1 descriptor\n", i);
+      exit(1);
+    }
+    int fd;
+    memcpy(&fd, CMSG_DATA(c), sizeof fd);
+    if (close(fd) != 0) die("close (received descriptor)");
+  }
+  return NULL;
+}
+
+static double fd_pass(long n, int type) {
+  int sv[2], pipe_fds[2];
+  message_pair(type, sv);
+  if (pipe2(pipe_fds, O_CLOEXEC) != 0) die("pipe2");
+  long before = open_descriptors();
+  struct fd_receiver_arg arg = {sv[1], n};
+  pthread_t t;
+  if (pthread_create(&t, NULL, fd_receiver, &arg) != 0) die("pthread_create");
+  double start = now_us();
+  for (long i = 0; i < n; i++) {
+    char byte = (char)i;
+    union {
+      char buf[CMSG_SPACE(sizeof(int))];
+      struct cmsghdr align;
+    } control;
+    memset(&control, 0, sizeof control);
+    struct iovec iov = {.iov_base = &byte, .iov_len = 1};
+    struct msghdr msg = {.msg_iov = &iov,
+                         .msg_iovlen = 1,
+                         .msg_control = control.buf,
+                         .msg_controllen = sizeof control.buf};
+    struct cmsghdr *c = CMSG_FIRSTHDR(&msg);
+    c->cmsg_level = SOL_SOCKET;
+    c->cmsg_type = SCM_RIGHTS;
+    c->cmsg_len = CMSG_LEN(sizeof(int));
+    memcpy(CMSG_DATA(c), &pipe_fds[1], sizeof(int));
+    ssize_t w;
+    do {
+      w = sendmsg(sv[0], &msg, 0);
+    } while (w < 0 && errno == EINTR);
+    if (w != 1) die("sendmsg");
+  }
+  pthread_join(t, NULL);
+  double us = now_us() - start;
+  long after = open_descriptors();
+  if (after != before) {
+    fprintf(stderr, "fdpass: %ld descriptors left open after %ld messages\n", after - before, n);
+    exit(1);
+  }
+  close(pipe_fds[0]);
+  close(pipe_fds[1]);
+  close(sv[0]);
+  close(sv[1]);
+  return n / (us / 1e6);
+}
+
 int main(int argc, char **argv) {
   if (argc < 4) {
-    fprintf(stderr, "usage: %s create|pingpong|throughput|sample ROUNDS ARG [ARG]\n", argv[0]);
+    fprintf(stderr, "usage: %s create|pingpong|throughput|sample|message|fdpass ROUNDS ARG [ARG]\n",
+            argv[0]);
     return 2;
   }
   const char *what = argv[1];
@@ -263,6 +435,10 @@ int main(int argc, char **argv) {
     else if (strcmp(what, "pingpong") == 0) x = ping_pong(atol(argv[3]));
     else if (strcmp(what, "throughput") == 0) x = throughput(atol(argv[3]));
     else if (strcmp(what, "sample") == 0 && argc >= 5) x = sample(atoi(argv[3]), atol(argv[4]));
+    else if (strcmp(what, "message") == 0 && argc >= 5)
+      x = message_ping_pong(atol(argv[3]), socket_type(argv[4]));
+    else if (strcmp(what, "fdpass") == 0 && argc >= 5)
+      x = fd_pass(atol(argv[3]), socket_type(argv[4]));
     else {
       fprintf(stderr, "unknown measurement %s\n", what);
       return 2;

@@ -1,5 +1,6 @@
 package io.socketpair4j.bench;
 
+import io.socketpair4j.UnixDatagramPair;
 import io.socketpair4j.bench.Measurement.Group;
 import java.io.IOException;
 import java.io.InputStream;
@@ -16,6 +17,8 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Function;
+import java.util.regex.Pattern;
 import org.openjdk.jmh.results.BenchmarkResult;
 import org.openjdk.jmh.results.IterationResult;
 import org.openjdk.jmh.results.RunResult;
@@ -56,8 +59,54 @@ public final class BenchMain implements Callable<Integer> {
         true);
   }
 
+  /**
+   * A message round trip on a SEQPACKET or DGRAM pair (issue 10). C has no virtual threads: its
+   * pthreads are the reference for both thread kinds, as for the stream round trip.
+   */
+  static Group message(UnixDatagramPair.Type type, ThreadKind kind) {
+    String name = typeName(type);
+    String threads = kind.name().toLowerCase();
+    return new Group(
+        "8-byte message round trip, " + name + ", " + threads + " threads",
+        name.toLowerCase() + " ping-pong (" + threads + ")",
+        "µs",
+        false);
+  }
+
+  /** The kernel's name of a message socket type: SEQPACKET or DGRAM. */
+  static String typeName(UnixDatagramPair.Type type) {
+    return type == UnixDatagramPair.Type.SEQPACKET ? "SEQPACKET" : "DGRAM";
+  }
+
+  /** Descriptors passed per second, 1 byte + 1 descriptor per message (issue 10). */
+  static Group descriptors(PassingSocket socket) {
+    String name = socket == PassingSocket.STREAM ? "stream" : "SEQPACKET";
+    return new Group(
+        "1 byte + 1 descriptor per message, " + name + " pair",
+        "descriptors (" + name.toLowerCase() + ")",
+        "messages/s",
+        true,
+        true);
+  }
+
+  /** The parts of the report that can be run alone. */
+  enum Part {
+    /** Stream pairs against everything: creation, round trip, throughput, the scaled sample. */
+    streams,
+    /** Message pairs and descriptor passing against C and junixsocket (issue 10). */
+    messages
+  }
+
   @Option(names = "--quick", description = "Short runs: the whole report in under 10 minutes.")
   boolean quick;
+
+  @Option(
+      names = "--only",
+      paramLabel = "PART",
+      description =
+          "Run one part only, ${COMPLETION-CANDIDATES}; the report then has only its rows"
+              + " (default: both).")
+  Part only;
 
   @Option(
       names = "--out",
@@ -75,20 +124,42 @@ public final class BenchMain implements Callable<Integer> {
   String cc;
 
   private final Map<Group, List<Measurement>> results = new LinkedHashMap<>();
-  private final Map<Impl, String> leaks = new LinkedHashMap<>();
+  private final Map<Subject, String> leaks = new LinkedHashMap<>();
+  private final List<String> messageChecks = new ArrayList<>();
+  private final Map<String, String> rowNotes = new LinkedHashMap<>();
   private Path reference;
 
   @Override
   public Integer call() throws Exception {
     long start = System.nanoTime();
     reference = compileReference();
-    runC();
-    checkLeaks();
-    runJmh();
-    runSamples();
-    String command = "./socketpair-bench" + (quick ? " --quick" : "");
+    boolean streams = only == null || only == Part.streams;
+    boolean messages = only == null || only == Part.messages;
+    if (streams) {
+      runC();
+    }
+    if (messages) {
+      runMessagesC();
+    }
+    if (streams) {
+      checkLeaks();
+    }
+    if (messages) {
+      checkMessageLeaks();
+    }
+    if (streams) {
+      runJmh();
+    }
+    if (messages) {
+      runMessagesJmh();
+    }
+    if (streams) {
+      runSamples();
+    }
+    String command =
+        "./socketpair-bench" + (quick ? " --quick" : "") + (only == null ? "" : " --only " + only);
     double minutes = (System.nanoTime() - start) / 60e9;
-    new Report(results, leaks, quick, command, minutes).write(out);
+    new Report(results, leaks, messageChecks, quick, command, minutes).write(out);
     System.out.println("wrote " + out.resolve("benchmarks.md") + " and benchmarks.png");
     return 0;
   }
@@ -119,6 +190,20 @@ public final class BenchMain implements Callable<Integer> {
       double rate = c("sample", quick ? 1 : 3, Integer.toString(pairs), repetitions(pairs));
       add(sample(pairs, ThreadKind.PLATFORM), null, rate);
       add(sample(pairs, ThreadKind.VIRTUAL), null, rate);
+    }
+  }
+
+  private void runMessagesC() throws IOException, InterruptedException {
+    int rounds = quick ? 3 : 7;
+    for (UnixDatagramPair.Type type : UnixDatagramPair.Type.values()) {
+      String name = typeName(type).toLowerCase();
+      double trip = c("message", rounds, quick ? "50000" : "200000", name);
+      add(message(type, ThreadKind.PLATFORM), null, trip);
+      add(message(type, ThreadKind.VIRTUAL), null, trip);
+    }
+    for (PassingSocket socket : PassingSocket.values()) {
+      String name = socket.name().toLowerCase();
+      add(descriptors(socket), null, c("fdpass", rounds, quick ? "100000" : "500000", name));
     }
   }
 
@@ -160,6 +245,80 @@ public final class BenchMain implements Callable<Integer> {
     }
   }
 
+  /**
+   * The message rows' honesty checks: 1,000 message pairs of each type opened and closed, and
+   * 10,000 descriptors passed on each socket type, counting /proc/self/fd (see MessageLeakCheck).
+   */
+  private void checkMessageLeaks() throws IOException, InterruptedException {
+    for (MessageImpl impl : MessageImpl.values()) {
+      Map<String, List<String>> typesByVerdict = new LinkedHashMap<>();
+      for (UnixDatagramPair.Type type : UnixDatagramPair.Type.values()) {
+        String verdict = messageLeakCheck("pairs", impl, type.name(), 1000);
+        messageChecks.add(
+            impl.title() + ", " + typeName(type) + ": 1,000 pairs opened and closed: " + verdict);
+        typesByVerdict.computeIfAbsent(verdict, k -> new ArrayList<>()).add(typeName(type));
+      }
+      typesByVerdict.remove(NO_LEAK);
+      if (typesByVerdict.size() == 1 && typesByVerdict.values().iterator().next().size() == 2) {
+        leaks.put(impl, typesByVerdict.keySet().iterator().next()); // the same for both types
+      } else if (!typesByVerdict.isEmpty()) {
+        List<String> each = new ArrayList<>();
+        typesByVerdict.forEach((v, types) -> each.add(String.join(", ", types) + ": " + v));
+        leaks.put(impl, String.join("; ", each));
+      }
+    }
+    for (PassingSocket socket : PassingSocket.values()) {
+      for (MessageImpl impl : MessageImpl.values()) {
+        Subject subject = DescriptorPassing.subject(impl, socket);
+        String verdict = messageLeakCheck("descriptors", impl, socket.name(), 10_000);
+        messageChecks.add(
+            "descriptor passing, "
+                + subject.title()
+                + ", "
+                + socket
+                + ": 10,000 descriptors received and closed: "
+                + verdict);
+        if (!verdict.equals(NO_LEAK)) {
+          rowNotes.put(descriptors(socket).name() + "|" + subject.title(), verdict);
+        }
+      }
+    }
+  }
+
+  private static final String NO_LEAK = "no descriptor left open";
+
+  private String messageLeakCheck(String what, MessageImpl impl, String type, int n)
+      throws IOException, InterruptedException {
+    String[] perOne;
+    try {
+      perOne =
+          java(
+                  Duration.ofMinutes(5),
+                  MessageLeakCheck.class,
+                  what,
+                  impl.name(),
+                  type,
+                  Integer.toString(n))
+              .split(" ");
+    } catch (TimeoutException e) {
+      return "leak check did not finish";
+    } catch (IOException e) {
+      return "leak check failed: " + e.getMessage();
+    }
+    double now = Double.parseDouble(perOne[0]);
+    double afterGc = Double.parseDouble(perOne[1]);
+    if (what.equals("pairs") && now > 0.01) { // as the stream pairs' leak check
+      return String.format(
+          "leaks %.2f descriptors per pair after close (%.2f after a GC)", now, afterGc);
+    }
+    if (what.equals("descriptors") && now * n >= 1) { // a single descriptor is reported
+      return String.format(
+          "%.0f descriptors left open after %,d messages (%.0f after closing the pair and a GC)",
+          now * n, n, afterGc * n);
+    }
+    return NO_LEAK;
+  }
+
   // -- JMH -----------------------------------------------------------------------------------
 
   private void runJmh() throws RunnerException {
@@ -179,14 +338,75 @@ public final class BenchMain implements Callable<Integer> {
   }
 
   private void jmh(
+      Class<?> benchmark, Function<RunResult, Group> group, double scale, int quickWarmups)
+      throws RunnerException {
+    List<Map.Entry<Group, Subject>> expected = new ArrayList<>();
+    for (Impl impl : Impl.values()) {
+      for (Group g : groupsOf(benchmark)) {
+        expected.add(Map.entry(g, impl));
+      }
+    }
+    jmh(
+        benchmark,
+        group,
+        r -> Impl.valueOf(r.getParams().getParam("impl")),
+        expected,
+        scale,
+        quickWarmups);
+  }
+
+  private void runMessagesJmh() throws RunnerException {
+    List<Map.Entry<Group, Subject>> trips = new ArrayList<>();
+    List<Map.Entry<Group, Subject>> passes = new ArrayList<>();
+    for (MessageImpl impl : MessageImpl.values()) {
+      for (UnixDatagramPair.Type type : UnixDatagramPair.Type.values()) {
+        for (ThreadKind kind : ThreadKind.values()) {
+          trips.add(Map.entry(message(type, kind), impl));
+        }
+      }
+      for (PassingSocket socket : PassingSocket.values()) {
+        passes.add(Map.entry(descriptors(socket), DescriptorPassing.subject(impl, socket)));
+      }
+    }
+    // the message rows warm up as fast as the stream round trip; 2 warm-up iterations in the
+    // quick mode keep the whole report near 10 minutes
+    jmh(
+        MessagePingPongBenchmark.class,
+        r ->
+            message(
+                UnixDatagramPair.Type.valueOf(r.getParams().getParam("type")),
+                ThreadKind.valueOf(r.getParams().getParam("threads"))),
+        r -> MessageImpl.valueOf(r.getParams().getParam("impl")),
+        trips,
+        1,
+        2);
+    jmh(
+        DescriptorPassingBenchmark.class,
+        r -> descriptors(PassingSocket.valueOf(r.getParams().getParam("socket"))),
+        r ->
+            DescriptorPassing.subject(
+                MessageImpl.valueOf(r.getParams().getParam("impl")),
+                PassingSocket.valueOf(r.getParams().getParam("socket"))),
+        passes,
+        1,
+        2);
+  }
+
+  /**
+   * Runs every configuration of one JMH benchmark and adds the median of each, scaled, to its row;
+   * an expected row that has no result (the benchmark failed) is added as failed.
+   */
+  private void jmh(
       Class<?> benchmark,
-      java.util.function.Function<RunResult, Group> group,
+      Function<RunResult, Group> group,
+      Function<RunResult, Subject> subject,
+      List<Map.Entry<Group, Subject>> expected,
       double scale,
       int quickWarmups)
       throws RunnerException {
     ChainedOptionsBuilder options =
         new OptionsBuilder()
-            .include(benchmark.getName())
+            .include(Pattern.quote(benchmark.getName()) + "\\.")
             .forks(1)
             .warmupIterations(quick ? quickWarmups : 2 * quickWarmups)
             .warmupTime(TimeValue.seconds(1))
@@ -197,17 +417,17 @@ public final class BenchMain implements Callable<Integer> {
     Collection<RunResult> runs = new Runner(options.build()).run();
     Map<String, Group> seen = new LinkedHashMap<>();
     for (RunResult run : runs) {
-      Impl impl = Impl.valueOf(run.getParams().getParam("impl"));
+      Subject impl = subject.apply(run);
       Group g = group.apply(run);
-      seen.put(g.name() + impl, g);
+      seen.put(g.name() + "|" + impl.title(), g);
       add(g, impl, median(run) * scale);
     }
     // a benchmark that failed (for example, out of descriptors) leaves no result: say so
-    for (Impl impl : Impl.values()) {
-      for (Group g : groupsOf(benchmark)) {
-        if (!seen.containsKey(g.name() + impl)) {
-          addMissing(g, impl, "failed: see the run's output" + leakHint(impl));
-        }
+    for (Map.Entry<Group, Subject> e : expected) {
+      Group g = e.getKey();
+      Subject impl = e.getValue();
+      if (!seen.containsKey(g.name() + "|" + impl.title())) {
+        addMissing(g, impl, "failed: see the run's output" + leakHint(impl));
       }
     }
   }
@@ -222,7 +442,7 @@ public final class BenchMain implements Callable<Integer> {
     return List.of(BULK_DIRECT, BULK_HEAP);
   }
 
-  private String leakHint(Impl impl) {
+  private String leakHint(Subject impl) {
     return leaks.containsKey(impl) ? " (it " + leaks.get(impl) + ", and ran out)" : "";
   }
 
@@ -272,13 +492,14 @@ public final class BenchMain implements Callable<Integer> {
 
   // -- plumbing ------------------------------------------------------------------------------
 
-  private void add(Group g, Impl impl, double value) {
-    results.computeIfAbsent(g, k -> new ArrayList<>()).add(new Measurement(g, impl, value, ""));
+  private void add(Group g, Subject impl, double value) {
+    String note = impl == null ? "" : rowNotes.getOrDefault(g.name() + "|" + impl.title(), "");
+    results.computeIfAbsent(g, k -> new ArrayList<>()).add(new Measurement(g, impl, value, note));
     System.out.printf(
         "%-45s %-12s %12.3f %s%n", g.name(), impl == null ? "C" : impl, value, g.unit());
   }
 
-  private void addMissing(Group g, Impl impl, String why) {
+  private void addMissing(Group g, Subject impl, String why) {
     results
         .computeIfAbsent(g, k -> new ArrayList<>())
         .add(new Measurement(g, impl, Double.NaN, why));

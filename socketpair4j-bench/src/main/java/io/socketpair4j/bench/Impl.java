@@ -14,7 +14,7 @@ import org.newsclub.net.unix.AFUNIXSocketChannel;
 import org.newsclub.net.unix.AFUNIXSocketPair;
 
 /** The ways of making a connected duplex pair that the benchmarks compare. */
-public enum Impl {
+public enum Impl implements Subject {
   /** socketpair4j's native pair: {@code socketpair(2)} through java.lang.foreign. */
   NATIVE("socketpair4j UnixSocketPair") {
     @Override
@@ -88,8 +88,20 @@ public enum Impl {
   }
 
   /** How the report names this implementation. */
-  String title() {
+  @Override
+  public String title() {
     return title;
+  }
+
+  /** socketpair4j's two backends. */
+  @Override
+  public boolean ours() {
+    return this == NATIVE || this == JDK;
+  }
+
+  @Override
+  public Impl series() {
+    return this;
   }
 
   /** A new connected pair, both ends in blocking mode. */

@@ -5,14 +5,22 @@ package io.socketpair4j.bench;
  * the C reference), or why there is none.
  *
  * @param group what was measured, e.g. "create + close"
- * @param impl the implementation, or null for C
+ * @param impl the implementation ({@link Impl} or {@link MessageImpl}), or null for C
  * @param value the median, or NaN when it could not be measured
  * @param note why there is no value, or what else was seen (a leak), or empty
  */
-record Measurement(Group group, Impl impl, double value, String note) {
+record Measurement(Group group, Subject impl, double value, String note) {
 
-  /** What is measured, its unit, and whether more is better. */
-  record Group(String name, String shortName, String unit, boolean higherIsBetter) {}
+  /**
+   * What is measured, its unit, and whether more is better; {@code timeEach}: a rate whose report
+   * also gives the time of one (µs per message).
+   */
+  record Group(
+      String name, String shortName, String unit, boolean higherIsBetter, boolean timeEach) {
+    Group(String name, String shortName, String unit, boolean higherIsBetter) {
+      this(name, shortName, unit, higherIsBetter, false);
+    }
+  }
 
   boolean measured() {
     return !Double.isNaN(value);

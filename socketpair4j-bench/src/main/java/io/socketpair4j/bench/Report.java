@@ -6,9 +6,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDate;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.CategoryChart;
 import org.knowm.xchart.CategoryChartBuilder;
@@ -19,19 +21,22 @@ import org.knowm.xchart.style.Styler;
  */
 final class Report {
   private final Map<Group, List<Measurement>> results;
-  private final Map<Impl, String> leaks;
+  private final Map<Subject, String> leaks;
+  private final List<String> messageChecks;
   private final boolean quick;
   private final String command;
   private final double minutes;
 
   Report(
       Map<Group, List<Measurement>> results,
-      Map<Impl, String> leaks,
+      Map<Subject, String> leaks,
+      List<String> messageChecks,
       boolean quick,
       String command,
       double minutes) {
     this.results = results;
     this.leaks = leaks;
+    this.messageChecks = messageChecks;
     this.quick = quick;
     this.command = command;
     this.minutes = minutes;
@@ -47,8 +52,19 @@ final class Report {
     return results.get(g).stream().filter(m -> m.impl() == null).findFirst().orElseThrow();
   }
 
-  private Measurement of(Group g, Impl impl) {
-    return results.get(g).stream().filter(m -> m.impl() == impl).findFirst().orElse(null);
+  private Measurement of(Group g, Subject impl) {
+    List<Measurement> row = results.get(g);
+    if (row == null) { // a part of the report that was not run (--only)
+      return null;
+    }
+    return row.stream().filter(m -> m.impl() == impl).findFirst().orElse(null);
+  }
+
+  /** Every implementation, in the order the report compares them. */
+  private static List<Subject> subjects() {
+    List<Subject> all = new ArrayList<>(List.of(Impl.values()));
+    all.addAll(List.of(MessageImpl.values()));
+    return all;
   }
 
   private String markdown() throws IOException {
@@ -67,7 +83,10 @@ final class Report {
     md.append("## The machine\n\n").append(Machine.describe()).append('\n');
     md.append("## How to reproduce\n\n");
     md.append("```sh\n./socketpair-bench --quick   # under 10 minutes on 2 cores\n");
-    md.append("./socketpair-bench           # longer JMH iterations and more rounds\n```\n\n");
+    md.append("./socketpair-bench           # longer JMH iterations and more rounds\n");
+    md.append(
+        "./socketpair-bench --quick --only messages   # only the message and descriptor rows"
+            + " (--only streams: only the others)\n```\n\n");
     md.append(
         "The command builds `socketpair4j-bench/target/benchmarks.jar` (JMH and every library"
             + " compared), compiles the C reference `socketpair4j-bench/src/main/c/reference.c`"
@@ -78,8 +97,8 @@ final class Report {
     md.append("## Results\n\n");
     md.append(
         "Ratio to C: the implementation's median divided by C's. For times (µs) lower is"
-            + " better; for throughput and round trips per second higher is better. C has no"
-            + " virtual threads: its pthreads are the reference for both thread kinds.\n\n");
+            + " better; for throughput, round trips and messages per second higher is better. C"
+            + " has no virtual threads: its pthreads are the reference for both thread kinds.\n\n");
     md.append("| measurement | implementation | median | ratio to C |\n|---|---|---:|---:|\n");
     for (Map.Entry<Group, List<Measurement>> e : results.entrySet()) {
       Group g = e.getKey();
@@ -87,6 +106,9 @@ final class Report {
       for (Measurement m : e.getValue()) {
         String name = m.impl() == null ? "C reference" : m.impl().title();
         String value = m.measured() ? format(m.value()) + " " + g.unit() : "—";
+        if (m.measured() && g.timeEach()) {
+          value += String.format(Locale.ROOT, " (%.2f µs each)", 1e6 / m.value());
+        }
         String ratio = m.impl() == null ? "1" : m.measured() ? ratio(m.ratioTo(c)) : "—";
         String note = m.note().isEmpty() ? "" : " (" + m.note() + ")";
         if (m.impl() != null && leaks.containsKey(m.impl()) && m.note().isEmpty()) {
@@ -105,21 +127,46 @@ final class Report {
       }
     }
     md.append("\n## Honesty checks\n\n");
-    md.append(
-        "Each implementation opened and closed 1,000 pairs in a JVM of its own while"
-            + " /proc/self/fd was counted before and after (and again after a GC).\n\n");
-    for (Impl impl : Impl.values()) {
-      md.append("- ")
-          .append(impl.title())
-          .append(": ")
-          .append(leaks.getOrDefault(impl, "no descriptor left open"))
-          .append('\n');
+    if (results.containsKey(BenchMain.CREATE)) {
+      md.append(
+          "Each implementation opened and closed 1,000 pairs in a JVM of its own while"
+              + " /proc/self/fd was counted before and after (and again after a GC).\n\n");
+      for (Impl impl : Impl.values()) {
+        md.append("- ")
+            .append(impl.title())
+            .append(": ")
+            .append(leaks.getOrDefault(impl, "no descriptor left open"))
+            .append('\n');
+      }
+      md.append('\n');
+    }
+    if (!messageChecks.isEmpty()) {
+      md.append(
+          "Message pairs and descriptor passing, each in a JVM of its own: 1,000 message pairs"
+              + " of each type opened and closed, and 10,000 descriptors passed (1 byte + 1"
+              + " descriptor per message, each received one closed by the receiver) while"
+              + " /proc/self/fd was counted before and after with the pair still open, then"
+              + " again after closing it and a GC.\n\n");
+      for (String line : messageChecks) {
+        md.append("- ").append(line).append('\n');
+      }
+      md.append('\n');
     }
     md.append(
-        "\nEvery benchmark checks its data: ping-pong compares each echoed counter, the bulk"
+        "Every benchmark checks its data: ping-pong compares each echoed counter, the bulk"
             + " reader checks bytes of every read and the total received against the total"
             + " written, the sample's clients compare every echo, and the C reference does the"
-            + " same.\n\n");
+            + " same.");
+    if (!messageChecks.isEmpty()) {
+      md.append(
+          " Message ping-pong reads into room for 16 bytes and requires every message to be"
+              + " exactly 8; descriptor passing checks every message's byte, that exactly one"
+              + " descriptor came with it (socketpair4j: of a pipe, from its `Descriptor.kind()`),"
+              + " that every message sent was received, and after every JMH iteration that"
+              + " /proc/self/fd is back where it began (the C reference checks the same after"
+              + " each round).");
+    }
+    md.append("\n\n");
     md.append("## Targets\n\n");
     md.append(targets());
     md.append(
@@ -129,7 +176,10 @@ final class Report {
   }
 
   private String targets() {
-    StringBuilder t = new StringBuilder("| target | measured | met |\n|---|---|---|\n");
+    StringBuilder t = new StringBuilder();
+    if (results.containsKey(BenchMain.CREATE)) { // the stream part ran (not --only messages)
+      t.append("| target | measured | met |\n|---|---|---|\n");
+    }
     target(t, "native create+close ≤ 1.3× C", BenchMain.CREATE, Impl.NATIVE, 1.3, false);
     target(t, "JDK-channel create+close ≤ 3× C", BenchMain.CREATE, Impl.JDK, 3, false);
     target(t, "ping-pong ≤ 1.3× C (platform)", BenchMain.PING_PLATFORM, Impl.NATIVE, 1.3, false);
@@ -147,9 +197,18 @@ final class Report {
         "\nsocketpair4j (the better of its two backends) ahead of every other Java library, row"
             + " by row:\n\n");
     for (Group g : results.keySet()) {
-      Measurement ours = better(g, of(g, Impl.NATIVE), of(g, Impl.JDK));
+      Measurement ours = null;
+      for (Subject s : subjects()) {
+        Measurement m = of(g, s);
+        if (s.ours() && m != null) {
+          ours = ours == null ? m : better(g, ours, m);
+        }
+      }
       List<String> ahead = new ArrayList<>();
-      for (Impl other : List.of(Impl.PIPES, Impl.TCP, Impl.JUNIXSOCKET, Impl.JNR)) {
+      for (Subject other : subjects()) {
+        if (other.ours()) {
+          continue;
+        }
         Measurement m = of(g, other);
         if (m != null && m.measured() && ours != null && ours.measured()) {
           boolean better =
@@ -182,13 +241,15 @@ final class Report {
 
   private void target(
       StringBuilder t, String name, Group g, Impl impl, double bound, boolean atLeast) {
+    if (!results.containsKey(g)) { // a part of the report that was not run (--only)
+      return;
+    }
     Measurement m = of(g, impl);
-    Measurement c = c(g);
     if (m == null || !m.measured()) {
       t.append("| ").append(name).append(" | not measured | no |\n");
       return;
     }
-    double r = m.ratioTo(c);
+    double r = m.ratioTo(c(g));
     boolean met = atLeast ? r >= bound : r <= bound;
     t.append("| ")
         .append(name)
@@ -228,13 +289,23 @@ final class Report {
     for (Group g : results.keySet()) {
       categories.add(g.shortName());
     }
+    // one series per library: the message rows of a library draw in the series of its stream pair
     for (Impl impl : Impl.values()) {
       List<Double> speeds = new ArrayList<>();
+      Set<String> titles = new LinkedHashSet<>();
+      titles.add(impl.title());
       for (Group g : results.keySet()) {
-        Measurement m = of(g, impl);
+        Measurement m = null;
+        for (Subject s : subjects()) {
+          Measurement x = of(g, s);
+          if (s.series() == impl && x != null) {
+            m = x;
+            titles.add(s.title());
+          }
+        }
         speeds.add(m != null && m.measured() ? m.speedRelativeTo(c(g)) : 0.0);
       }
-      chart.addSeries(impl.title(), categories, speeds);
+      chart.addSeries(String.join(" / ", titles), categories, speeds);
     }
     BitmapEncoder.saveBitmap(chart, png.toString(), BitmapEncoder.BitmapFormat.PNG);
   }
