@@ -447,6 +447,132 @@ class DescriptorPassingTest {
     }
   }
 
+  @Test
+  @DisplayName(
+      "S54: on a stream, a read smaller than the data takes the descriptors with its first bytes")
+  void s54_aSmallStreamReadTakesTheDescriptorsWithTheFirstBytes() throws IOException {
+    assumeTrue(type == AnyPair.Type.STREAM);
+    try (OpenFiles files = new OpenFiles(dir, 1)) {
+      Map<Integer, String> before = FdTable.snapshot();
+      a.writeWithDescriptors(ascii("abcdef"), files.fd(0));
+      ByteBuffer in = ByteBuffer.allocate(2);
+      ReceivedMessage first = b.readWithDescriptors(in);
+      assertThat(ascii(in.flip())).isEqualTo("ab");
+      assertThat(first.descriptors()).hasSize(1);
+      first.descriptors().get(0).close();
+      in = ByteBuffer.allocate(16);
+      ReceivedMessage rest = b.readWithDescriptors(in);
+      assertThat(ascii(in.flip())).isEqualTo("cdef");
+      assertThat(rest.descriptors()).isEmpty();
+      FdTable.assertNothingOpenedSince(before);
+    }
+  }
+
+  @Test
+  @DisplayName(
+      "S51/S54: a message cut to fit the buffer still brings all its descriptors, and says it was"
+          + " cut")
+  void s54_aCutMessageStillBringsItsDescriptors() throws IOException {
+    assumeTrue(type.messages());
+    try (OpenFiles files = new OpenFiles(dir, 2)) {
+      Map<Integer, String> before = FdTable.snapshot();
+      a.writeWithDescriptors(ascii("abcdef"), files.fds());
+      ByteBuffer in = ByteBuffer.allocate(2);
+      ReceivedMessage m = b.readWithDescriptors(in);
+      assertThat(ascii(in.flip())).isEqualTo("ab");
+      assertThat(m.bytesRead()).isEqualTo(2);
+      assertThat(m.length()).isEqualTo(6);
+      assertThat(m.isTruncated()).isTrue();
+      assertThat(m.descriptors()).hasSize(2);
+      assertThat(FdTable.target(m.descriptors().get(1).fd())).isEqualTo(files.target(1));
+      m.descriptors().forEach(Descriptor::close);
+      assertThat(nothingQueued(b)).as("the rest of the message was discarded").isTrue();
+      FdTable.assertNothingOpenedSince(before);
+    }
+  }
+
+  @Test
+  @DisplayName(
+      "S13/S54: a blocking stream write larger than the socket holds sends the descriptors once,"
+          + " with its first bytes, and every byte in order")
+  void s54_aLargeBlockingStreamWriteSendsTheDescriptorsOnce() throws Exception {
+    assumeTrue(type == AnyPair.Type.STREAM);
+    try (OpenFiles files = new OpenFiles(dir, 1)) {
+      Map<Integer, String> before = FdTable.snapshot();
+      byte[] data = TestSupport.pattern(1 << 20, 54);
+      Background<List<String>> reader =
+          Background.start(
+              () -> {
+                List<String> arrivals = new ArrayList<>();
+                ByteBuffer all = ByteBuffer.allocate(data.length);
+                while (all.hasRemaining()) {
+                  int at = all.position();
+                  ByteBuffer chunk = all.slice(at, Math.min(64 * 1024, all.remaining()));
+                  ReceivedMessage m = b.readWithDescriptors(chunk);
+                  all.position(at + m.bytesRead());
+                  for (Descriptor d : m.descriptors()) {
+                    arrivals.add(at + ":" + FdTable.target(d.fd()));
+                    d.close();
+                  }
+                }
+                arrivals.add(
+                    Arrays.equals(all.array(), data) ? "all bytes in order" : "wrong bytes");
+                return arrivals;
+              });
+      assertThat(a.writeWithDescriptors(ByteBuffer.wrap(data), files.fd(0))).isEqualTo(data.length);
+      assertThat(reader.get()).containsExactly("0:" + files.target(0), "all bytes in order");
+      FdTable.assertNothingOpenedSince(before);
+    }
+  }
+
+  @Test
+  @DisplayName(
+      "S23/S54: a non-blocking write with descriptors that finds no room sends nothing, the"
+          + " descriptors neither")
+  void s54_aNonBlockingWriteWithNoRoomSendsNothing() throws IOException {
+    try (OpenFiles files = new OpenFiles(dir, 1)) {
+      Map<Integer, String> before = FdTable.snapshot();
+      AnyPair.selectable(a).configureBlocking(false);
+      TestSupport.fill(io(a));
+      ByteBuffer data = ascii("no room");
+      assertThat(a.writeWithDescriptors(data, files.fd(0))).isZero();
+      assertThat(data.position()).isZero();
+      // Drain: not one descriptor comes with what was queued
+      AnyPair.selectable(b).configureBlocking(false);
+      int descriptors = 0;
+      ReceivedMessage m;
+      while ((m = b.readWithDescriptors(ByteBuffer.allocate(64 * 1024))) != null) {
+        descriptors += m.descriptors().size();
+        m.descriptors().forEach(Descriptor::close);
+      }
+      assertThat(descriptors).isZero();
+      FdTable.assertNothingOpenedSince(before);
+      // With room again, the same write goes through
+      assertThat(a.writeWithDescriptors(data, files.fd(0))).isEqualTo(7);
+      m = b.readWithDescriptors(ByteBuffer.allocate(16));
+      assertThat(m.descriptors()).hasSize(1);
+      m.descriptors().get(0).close();
+    }
+  }
+
+  @Test
+  @DisplayName("S54: an end can pass its own pair's ends, itself included")
+  void s54_anEndPassesItsOwnPairsEnds() throws IOException {
+    String first = FdTable.target(a.fd());
+    String second = FdTable.target(b.fd());
+    Map<Integer, String> before = FdTable.snapshot();
+    a.writeWithDescriptors(ascii("us"), a, b);
+    ReceivedMessage m = b.readWithDescriptors(ByteBuffer.allocate(2));
+    assertThat(m.descriptors()).hasSize(2);
+    assertThat(FdTable.target(m.descriptors().get(0).fd())).isEqualTo(first);
+    assertThat(FdTable.target(m.descriptors().get(1).fd())).isEqualTo(second);
+    assertThat(m.descriptors().get(0).socketType()).isEqualTo(type.label());
+    m.descriptors().forEach(Descriptor::close);
+    FdTable.assertNothingOpenedSince(before);
+    io(a).write(ascii("ok"));
+    assertThat(readFully(io(b), 2)).isEqualTo(ascii("ok").array());
+  }
+
   /** The ways to read without accepting descriptors. */
   enum PlainRead {
     READ,

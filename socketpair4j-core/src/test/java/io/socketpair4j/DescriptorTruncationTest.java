@@ -190,6 +190,37 @@ class DescriptorTruncationTest {
     FdTable.assertNothingOpenedSince(before);
   }
 
+  @Test
+  @DisplayName(
+      "S51/S54: an empty message with descriptors, read accepting none, is a truncation of an"
+          + " empty message, not the end of the stream")
+  void s54_anEmptyMessageWithDescriptorsAcceptingNone() throws IOException {
+    assumeTrue(type.messages());
+    Map<Integer, String> before = FdTable.snapshot();
+    int[] fds = {files.fd(0), files.fd(0), files.fd(0)};
+    a.writeWithDescriptors(ByteBuffer.allocate(0), fds);
+    DescriptorsTruncatedException e =
+        catchThrowableOfType(
+            DescriptorsTruncatedException.class,
+            () -> b.readWithDescriptors(ByteBuffer.allocate(8), 0));
+    assertThat(e).isNotNull();
+    assertThat(e.bytesRead()).isZero();
+    assertThat(e.length()).isZero();
+    assertThat(e.closedDescriptors()).isZero();
+    FdTable.assertNothingOpenedSince(before);
+    a.writeWithDescriptors(ByteBuffer.allocate(0), fds);
+    ((java.nio.channels.Channel) a).close();
+    if (type == AnyPair.Type.SEQPACKET) {
+      // the message queued before the close, then the end of the stream
+      ReceivedMessage m = b.readWithDescriptors(ByteBuffer.allocate(8), 3);
+      assertThat(m.isEndOfStream()).isFalse();
+      assertThat(m.descriptors()).hasSize(3);
+      m.descriptors().forEach(Descriptor::close);
+      assertThat(b.readWithDescriptors(ByteBuffer.allocate(8), 3).isEndOfStream()).isTrue();
+    }
+    FdTable.assertNothingOpenedSince(before);
+  }
+
   /** The channel remains usable: the next message and its descriptor arrive whole. */
   private void assertGoesOn() throws IOException {
     send("next", 1);

@@ -170,4 +170,20 @@ class DifferentialRegressionTest extends PairFixture {
     assertThat(actions[0]).isZero();
     assertThat(key.readyOps()).isZero();
   }
+
+  @Test
+  @DisplayName(
+      "setOption checks the value's type, then that the channel is open, then the size, as the"
+          + " JDK's channels do")
+  void setOptionChecksInTheJdksOrder() throws IOException {
+    assertThatThrownBy(() -> a.setOption(java.net.StandardSocketOptions.SO_SNDBUF, null))
+        .isExactlyInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> a.setOption(java.net.StandardSocketOptions.SO_SNDBUF, -1))
+        .isExactlyInstanceOf(IllegalArgumentException.class);
+    a.close();
+    assertThatThrownBy(() -> a.setOption(java.net.StandardSocketOptions.SO_SNDBUF, -1))
+        .isExactlyInstanceOf(ClosedChannelException.class);
+    assertThatThrownBy(() -> a.setOption(java.net.StandardSocketOptions.SO_RCVBUF, null))
+        .isExactlyInstanceOf(IllegalArgumentException.class);
+  }
 }

@@ -460,13 +460,22 @@ final class ChannelCore {
       throw new UnsupportedOperationException("'" + name + "' not supported");
     }
     if (name == ExtendedSocketOptions.SO_PEERCRED) {
+      // In the JDK's order: a value of the wrong type, then a closed channel, then read-only
+      if (!name.type().isInstance(value)) {
+        throw new IllegalArgumentException("Invalid value '" + value + "'");
+      }
+      ensureOpen();
       throw new SocketException("SO_PEERCRED cannot be set");
     }
-    if (!(value instanceof Integer size) || size < 0) {
-      throw new IllegalArgumentException("Invalid send/receive buffer size: " + value);
+    // In the JDK's order: a value of the wrong type, then a closed channel, then a bad size
+    if (!(value instanceof Integer size)) {
+      throw new IllegalArgumentException("Invalid value '" + value + "'");
     }
     synchronized (stateLock) {
       ensureOpen();
+      if (size < 0) {
+        throw new IllegalArgumentException("Invalid send/receive buffer size: " + value);
+      }
       socket.acquire();
       try {
         SocketOptions.setInt(socket.fd(), bufferOption(name), size);
