@@ -24,6 +24,10 @@ class ConcurrencySoakTest {
     List<String> options = new ArrayList<>();
     options.add("--enable-native-access=ALL-UNNAMED");
     options.add("-Xmx512m");
+    // Native memory of automatic arenas (each channel's iovec and staging memory) is freed only
+    // after a GC notices, and counts against the direct-memory limit, which is -Xmx by default;
+    // on a loaded machine the soak's own allocateDirect could then fail before the cleaner ran.
+    options.add("-XX:MaxDirectMemorySize=2g");
     options.add(
         "-Dsocketpair4j.soak.seconds=" + System.getProperty("socketpair4j.soak.seconds", "50"));
     String seed = System.getProperty("socketpair4j.soak.seed");
