@@ -10,8 +10,13 @@ public final class LinuxConstants {
 
   // <sys/socket.h>
   public static final int AF_UNIX = 1;
+  public static final int AF_INET = 2;
+  public static final int AF_INET6 = 10;
+  public static final int AF_NETLINK = 16;
+  public static final int AF_PACKET = 17;
   public static final int SOCK_STREAM = 1;
   public static final int SOCK_DGRAM = 2;
+  public static final int SOCK_RAW = 3;
   public static final int SOCK_SEQPACKET = 5;
   public static final int SOCK_NONBLOCK = 0x800;
   public static final int SOCK_CLOEXEC = 0x80000;

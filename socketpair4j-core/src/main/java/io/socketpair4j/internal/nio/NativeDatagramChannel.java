@@ -92,8 +92,8 @@ public final class NativeDatagramChannel extends UnixDatagramChannel {
 
   @Override
   public ReceivedMessage peekMessage(ByteBuffer dst) throws IOException {
-    ReceivedMessage m = core.receive(dst, -1, true);
-    return m; // MSG_PEEK|MSG_TRUNC: the length is the queued message's, nothing is taken
+    // MSG_PEEK|MSG_TRUNC: the length is the queued message's, nothing is taken
+    return core.receive(dst, -1, true);
   }
 
   @Override

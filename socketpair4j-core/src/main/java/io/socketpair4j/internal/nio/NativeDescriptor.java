@@ -15,6 +15,7 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.ref.Cleaner;
 import java.nio.channels.ClosedChannelException;
+import java.util.Locale;
 
 /**
  * A received descriptor, owned: an {@link FdHandle} (so a number being passed on is never closed
@@ -101,16 +102,16 @@ public final class NativeDescriptor extends Descriptor {
       return null;
     }
     SocketKind k = SocketKind.of(type);
-    String name = k != null ? k.label : type == 3 ? "RAW" : "type " + type;
+    String name = k != null ? k.label : type == LinuxConstants.SOCK_RAW ? "RAW" : "type " + type;
     return domain == LinuxConstants.AF_UNIX ? name : familyName(domain) + " " + name;
   }
 
   private static String familyName(int domain) {
     return switch (domain) {
-      case 2 -> "INET";
-      case 10 -> "INET6";
-      case 16 -> "NETLINK";
-      case 17 -> "PACKET";
+      case LinuxConstants.AF_INET -> "INET";
+      case LinuxConstants.AF_INET6 -> "INET6";
+      case LinuxConstants.AF_NETLINK -> "NETLINK";
+      case LinuxConstants.AF_PACKET -> "PACKET";
       default -> "family " + domain;
     };
   }
@@ -153,7 +154,7 @@ public final class NativeDescriptor extends Descriptor {
   }
 
   private String kindName() {
-    return kind.name().toLowerCase(java.util.Locale.ROOT).replace('_', ' ');
+    return kind.name().toLowerCase(Locale.ROOT).replace('_', ' ');
   }
 
   @Override

@@ -11,6 +11,7 @@ import io.socketpair4j.internal.linux.CallState;
 import io.socketpair4j.internal.linux.LibC;
 import java.lang.foreign.MemorySegment;
 import java.nio.ByteBuffer;
+import java.util.Arrays;
 import java.util.Objects;
 
 /**
@@ -154,7 +155,7 @@ final class Transfer {
       return "write";
     }
     return "sendmsg with descriptors "
-        + java.util.Arrays.toString(java.util.Arrays.copyOf(descriptors, descriptorCount));
+        + Arrays.toString(Arrays.copyOf(descriptors, descriptorCount));
   }
 
   /** Whether a system call of this request succeeded (then its outcome is valid). */
@@ -294,9 +295,9 @@ final class Transfer {
       if (n < 0) {
         return n;
       }
-      completed = true;
       messageLength = n;
       if (sending) {
+        completed = true;
         descriptorCount = 0; // passed with these bytes; a blocking write's next call has none
         return n;
       }
@@ -309,7 +310,9 @@ final class Transfer {
       // More than accepted can arrive (CMSG_SPACE rounds the room up): that is a truncation too
       controlTruncated = room >= 0 && ((v.flags() & MSG_CTRUNC) != 0 || c.receivedCount() > room);
       if (room < 0 && c.receivedCount() > 0) {
-        c.closeReceived(); // cannot happen: a plain receive has no room for descriptors
+        // A plain SEQPACKET receive has room only for its timestamp; should the kernel ever fit
+        // descriptors there instead, they are closed, never left without an owner
+        c.closeReceived();
       }
       boolean endOfStream =
           n == 0
@@ -319,9 +322,9 @@ final class Transfer {
                       && c.receivedCount() == 0
                       && !controlTruncated));
       if (endOfStream) {
-        completed = false;
         return END_OF_STREAM;
       }
+      completed = true;
       return v.stored();
     } finally {
       v.forget();
