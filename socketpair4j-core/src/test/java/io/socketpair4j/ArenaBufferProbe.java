@@ -51,7 +51,7 @@ public final class ArenaBufferProbe {
   }
 
   public static void main(String[] args) throws Exception {
-    startWatchdog(Duration.ofSeconds(100));
+    ChildJvm.startWatchdog(Duration.ofSeconds(100));
     PairBackend backend = backendNamed(System.getProperty(BACKEND, "native"));
     Map<String, Scenario> scenarios = new LinkedHashMap<>();
     scenarios.put("shared read", ArenaBufferProbe::sharedRead);
@@ -90,32 +90,6 @@ public final class ArenaBufferProbe {
       return PairBackend.JDK;
     }
     throw new IllegalArgumentException("unknown backend " + name);
-  }
-
-  /** Ends the child if it runs far longer than it should, with every thread's stack. */
-  private static void startWatchdog(Duration bound) {
-    Thread.ofPlatform()
-        .daemon()
-        .name("probe-watchdog")
-        .start(
-            () -> {
-              try {
-                Thread.sleep(bound); // a bound on the whole run, never used to synchronise
-              } catch (InterruptedException e) {
-                return;
-              }
-              System.out.println("watchdog: the probe did not finish within " + bound);
-              Thread.getAllStackTraces()
-                  .forEach(
-                      (t, stack) -> {
-                        System.out.println(t);
-                        for (StackTraceElement f : stack) {
-                          System.out.println("    at " + f);
-                        }
-                      });
-              System.out.flush();
-              Runtime.getRuntime().halt(3);
-            });
   }
 
   // -- shared arenas: closed by another thread while the call waits ---------------------------

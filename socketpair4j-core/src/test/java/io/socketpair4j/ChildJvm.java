@@ -12,6 +12,7 @@ import java.lang.invoke.MethodHandle;
 import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -91,5 +92,34 @@ final class ChildJvm {
     if (r != 0) {
       throw new IllegalStateException("prctl(PR_SET_DUMPABLE, 0) returned " + r);
     }
+  }
+
+  /**
+   * In a probe (the child): ends the child if it runs far longer than it should, printing every
+   * thread's stack first.
+   */
+  static void startWatchdog(Duration bound) {
+    Thread.ofPlatform()
+        .daemon()
+        .name("probe-watchdog")
+        .start(
+            () -> {
+              try {
+                Thread.sleep(bound); // a bound on the whole run, never used to synchronise
+              } catch (InterruptedException e) {
+                return;
+              }
+              System.out.println("watchdog: the probe did not finish within " + bound);
+              Thread.getAllStackTraces()
+                  .forEach(
+                      (t, stack) -> {
+                        System.out.println(t);
+                        for (StackTraceElement f : stack) {
+                          System.out.println("    at " + f);
+                        }
+                      });
+              System.out.flush();
+              Runtime.getRuntime().halt(3);
+            });
   }
 }

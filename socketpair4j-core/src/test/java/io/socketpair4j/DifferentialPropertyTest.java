@@ -21,7 +21,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.zip.CRC32;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Combinators;
@@ -400,24 +399,11 @@ class DifferentialPropertyTest {
 
     /** Position and limit of every buffer made, and a checksum of its content. */
     String describe() {
-      StringBuilder s = new StringBuilder();
-      for (ByteBuffer b : made) {
-        s.append(" [").append(b.position()).append('/').append(b.limit()).append(']');
-      }
-      return s.toString();
+      return TestSupport.positionsAndLimits(made);
     }
 
-    /** The whole content of every buffer made. */
     List<String> contents() {
-      List<String> all = new ArrayList<>();
-      for (ByteBuffer b : made) {
-        byte[] bytes = new byte[b.capacity()];
-        b.duplicate().clear().get(bytes);
-        CRC32 crc = new CRC32();
-        crc.update(bytes);
-        all.add(bytes.length + " bytes, crc " + Long.toHexString(crc.getValue()));
-      }
-      return all;
+      return TestSupport.contentSummaries(made);
     }
 
     @Override

@@ -72,7 +72,7 @@ public final class MessageArenaBufferProbe {
 
   public static void main(String[] args) throws Throwable {
     ChildJvm.forbidCoreDumps();
-    startWatchdog(Duration.ofSeconds(100));
+    ChildJvm.startWatchdog(Duration.ofSeconds(100));
     Map<String, Scenario> scenarios = new LinkedHashMap<>();
     scenarios.put("closed read", closedRead(1, 0, (r, d) -> r.read(d[0])));
     scenarios.put(
@@ -114,32 +114,6 @@ public final class MessageArenaBufferProbe {
       }
     }
     System.out.println("done");
-  }
-
-  /** Ends the child if it runs far longer than it should, with every thread's stack. */
-  private static void startWatchdog(Duration bound) {
-    Thread.ofPlatform()
-        .daemon()
-        .name("probe-watchdog")
-        .start(
-            () -> {
-              try {
-                Thread.sleep(bound); // a bound on the whole run, never used to synchronise
-              } catch (InterruptedException e) {
-                return;
-              }
-              System.out.println("watchdog: the probe did not finish within " + bound);
-              Thread.getAllStackTraces()
-                  .forEach(
-                      (t, stack) -> {
-                        System.out.println(t);
-                        for (StackTraceElement f : stack) {
-                          System.out.println("    at " + f);
-                        }
-                      });
-              System.out.flush();
-              Runtime.getRuntime().halt(3);
-            });
   }
 
   /**

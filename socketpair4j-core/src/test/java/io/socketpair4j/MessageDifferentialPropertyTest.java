@@ -16,7 +16,6 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.zip.CRC32;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Combinators;
@@ -430,23 +429,11 @@ class MessageDifferentialPropertyTest {
     }
 
     String describe() {
-      StringBuilder s = new StringBuilder();
-      for (ByteBuffer b : made) {
-        s.append(" [").append(b.position()).append('/').append(b.limit()).append(']');
-      }
-      return s.toString();
+      return TestSupport.positionsAndLimits(made);
     }
 
     List<String> contents() {
-      List<String> all = new ArrayList<>();
-      for (ByteBuffer b : made) {
-        byte[] bytes = new byte[b.capacity()];
-        b.duplicate().clear().get(bytes);
-        CRC32 crc = new CRC32();
-        crc.update(bytes);
-        all.add(bytes.length + " bytes, crc " + Long.toHexString(crc.getValue()));
-      }
-      return all;
+      return TestSupport.contentSummaries(made);
     }
   }
 

@@ -10,7 +10,10 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.function.BooleanSupplier;
+import java.util.zip.CRC32;
 
 /** Helpers shared by the tests. */
 public final class TestSupport {
@@ -154,5 +157,27 @@ public final class TestSupport {
       queued += n;
     }
     return queued;
+  }
+
+  /** The position and limit of each buffer, for a differential test's outcome. */
+  static String positionsAndLimits(List<ByteBuffer> buffers) {
+    StringBuilder s = new StringBuilder();
+    for (ByteBuffer b : buffers) {
+      s.append(" [").append(b.position()).append('/').append(b.limit()).append(']');
+    }
+    return s.toString();
+  }
+
+  /** The whole content of each buffer, as its size and a checksum. */
+  static List<String> contentSummaries(List<ByteBuffer> buffers) {
+    List<String> all = new ArrayList<>();
+    for (ByteBuffer b : buffers) {
+      byte[] bytes = new byte[b.capacity()];
+      b.duplicate().clear().get(bytes);
+      CRC32 crc = new CRC32();
+      crc.update(bytes);
+      all.add(bytes.length + " bytes, crc " + Long.toHexString(crc.getValue()));
+    }
+    return all;
   }
 }
