@@ -63,6 +63,33 @@ public abstract class UnixDatagramChannel extends DatagramChannel implements Uni
   }
 
   /**
+   * Takes ownership of an inherited descriptor that is one end of a UNIX-domain message socket
+   * pair, sequenced-packet or datagram; {@link #type()} tells which.
+   *
+   * <p>The descriptor is checked first: it must be open and be a UNIX-domain {@code SOCK_SEQPACKET}
+   * or {@code SOCK_DGRAM} socket, connected (a sequenced-packet socket) and not listening. Then
+   * close-on-exec is set on it, so that it does not leak into programs this one starts, and the
+   * returned channel owns it: closing the channel closes the descriptor. The descriptor's file
+   * status flags are left as they are (the channel never relies on {@code O_NONBLOCK}, which the
+   * file description shares with every other process holding it). If this method throws, the
+   * descriptor is left open and remains the caller's.
+   *
+   * <p>This is how a program started by {@link UnixProcessBuilder} takes the end it was handed;
+   * {@link InheritedDescriptors} finds the numbers by the {@code LISTEN_FDS} convention.
+   *
+   * @param fd the descriptor number, for example 3
+   * @return a channel that owns the descriptor, in blocking mode
+   * @throws IllegalArgumentException if {@code fd} is negative
+   * @throws IOException if the descriptor is not open or is not such a socket; the message says
+   *     what it is instead, for example {@code "cannot adopt descriptor 3: it is a STREAM socket,
+   *     not a UNIX-domain sequenced-packet or datagram socket"}
+   * @throws UnsupportedOperationException if native socket pairs are not supported here
+   */
+  public static UnixDatagramChannel adopt(int fd) throws IOException {
+    return io.socketpair4j.internal.nio.Adoption.message(fd);
+  }
+
+  /**
    * Returns the type of this channel's socket.
    *
    * @return {@link UnixDatagramPair.Type#SEQPACKET} or {@link UnixDatagramPair.Type#DATAGRAM}

@@ -12,9 +12,11 @@ public final class Errno {
 
   public static final int EPERM = 1;
   public static final int ENOENT = 2;
+  public static final int ESRCH = 3;
   public static final int EINTR = 4;
   public static final int EIO = 5;
   public static final int EBADF = 9;
+  public static final int ECHILD = 10;
   public static final int EAGAIN = 11;
   public static final int ENOMEM = 12;
   public static final int EACCES = 13;
@@ -25,6 +27,7 @@ public final class Errno {
   public static final int EMFILE = 24;
   public static final int EPIPE = 32;
   public static final int ERANGE = 34;
+  public static final int ENOSYS = 38;
   public static final int ENOPROTOOPT = 92;
   public static final int EPROTONOSUPPORT = 93;
   public static final int ESOCKTNOSUPPORT = 94;
@@ -74,6 +77,12 @@ public final class Errno {
     {"EPIPE", "Broken pipe"},
     {"EDOM", "Numerical argument out of domain"},
     {"ERANGE", "Numerical result out of range"},
+    {"EDEADLK", "Resource deadlock avoided"},
+    {"ENAMETOOLONG", "File name too long"},
+    {"ENOLCK", "No locks available"},
+    {"ENOSYS", "Function not implemented"},
+    {"ENOTEMPTY", "Directory not empty"},
+    {"ELOOP", "Too many levels of symbolic links"},
   };
 
   private static final String[][] NET_TABLE = { // 88..111

@@ -22,9 +22,9 @@ import java.lang.invoke.MethodHandle;
 public final class LibC {
   private LibC() {}
 
-  private static final Linker LINKER = Linker.nativeLinker();
-  private static final Linker.Option ERRNO = Linker.Option.captureCallState("errno");
-  private static final Linker.Option CRITICAL = Linker.Option.critical(true);
+  static final Linker LINKER = Linker.nativeLinker();
+  static final Linker.Option ERRNO = Linker.Option.captureCallState("errno");
+  static final Linker.Option CRITICAL = Linker.Option.critical(true);
 
   private static final MethodHandle SOCKETPAIR =
       critical(
@@ -115,27 +115,27 @@ public final class LibC {
   /** How many segments one {@code sendmsg} or {@code recvmsg} call with held segments holds. */
   public static final int HELD_SEGMENTS = 8;
 
-  private static MethodHandle critical(String name, FunctionDescriptor descriptor) {
+  static MethodHandle critical(String name, FunctionDescriptor descriptor) {
     return LINKER.downcallHandle(
         LINKER.defaultLookup().findOrThrow(name), descriptor, ERRNO, CRITICAL);
   }
 
-  private static MethodHandle blocking(String name, FunctionDescriptor descriptor) {
+  static MethodHandle blocking(String name, FunctionDescriptor descriptor) {
     return LINKER.downcallHandle(LINKER.defaultLookup().findOrThrow(name), descriptor, ERRNO);
   }
 
-  private static MethodHandle plain(String name, FunctionDescriptor descriptor) {
+  static MethodHandle plain(String name, FunctionDescriptor descriptor) {
     return LINKER.downcallHandle(LINKER.defaultLookup().findOrThrow(name), descriptor);
   }
 
   /** Forces the bindings to be made; throws if native access is unavailable. */
   public static void load() {}
 
-  private static int result(int r, CallState cs) {
+  static int result(int r, CallState cs) {
     return r >= 0 ? r : -cs.errno();
   }
 
-  private static long result(long r, CallState cs) {
+  static long result(long r, CallState cs) {
     return r >= 0 ? r : -cs.errno();
   }
 
@@ -145,7 +145,7 @@ public final class LibC {
    * closed, {@link WrongThreadException} when a confined segment is used from another thread.
    * Anything checked would be a bug in this class.
    */
-  private static RuntimeException unexpected(Throwable t) {
+  static RuntimeException unexpected(Throwable t) {
     if (t instanceof RuntimeException e) {
       return e;
     }

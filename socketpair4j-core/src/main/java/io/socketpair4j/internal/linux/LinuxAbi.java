@@ -152,4 +152,39 @@ public final class LinuxAbi {
   static boolean isAarch64(String arch) {
     return "aarch64".equals(arch) || "arm64".equals(arch);
   }
+
+  // process creation and exit (generic system call numbers: the same on every architecture)
+
+  /** {@code pidfd_open(2)}, Linux 5.3. */
+  public static final long SYS_PIDFD_OPEN = 434;
+
+  /** {@code pidfd_send_signal(2)}, Linux 5.1. */
+  public static final long SYS_PIDFD_SEND_SIGNAL = 424;
+
+  /** {@code siginfo_t}, as {@code waitid} fills it: size, and the fields read for a child. */
+  public static final long SIGINFO_SIZE = 128;
+
+  public static final long SIGINFO_CODE = 8;
+  public static final long SIGINFO_PID = 16;
+  public static final long SIGINFO_STATUS = 24;
+
+  /**
+   * Room for glibc's {@code posix_spawn_file_actions_t} (80 bytes) and {@code posix_spawnattr_t}
+   * (336 bytes) on both architectures, with margin: they are initialised by the C library.
+   */
+  public static final long SPAWN_FILE_ACTIONS_ROOM = 256;
+
+  public static final long SPAWNATTR_ROOM = 512;
+
+  /** glibc's {@code sigset_t} (1024 bits). */
+  public static final long SIGSET_SIZE = 128;
+
+  /**
+   * Room for glibc's {@code struct sigaction} (152 bytes), whose first field is the handler on both
+   * architectures.
+   */
+  public static final long SIGACTION_ROOM = 256;
+
+  public static final long SIGACTION_HANDLER = 0;
+  public static final long SIGACTION_FLAGS = 136;
 }

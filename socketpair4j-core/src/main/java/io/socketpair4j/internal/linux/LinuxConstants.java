@@ -26,6 +26,7 @@ public final class LinuxConstants {
   public static final int SO_SNDBUF = 7;
   public static final int SO_RCVBUF = 8;
   public static final int SO_PEERCRED = 17;
+  public static final int SO_ACCEPTCONN = 30;
 
   /** {@code SO_TIMESTAMP}, also the type of its control message, {@code SCM_TIMESTAMP}. */
   public static final int SO_TIMESTAMP = 29;
@@ -54,7 +55,14 @@ public final class LinuxConstants {
   public static final int F_GETFD = 1;
   public static final int F_SETFD = 2;
   public static final int F_GETFL = 3;
+  public static final int F_SETFL = 4;
+  public static final int F_DUPFD_CLOEXEC = 1030;
   public static final int FD_CLOEXEC = 1;
+  public static final int O_RDONLY = 0;
+  public static final int O_WRONLY = 1;
+  public static final int O_CREAT = 0x40;
+  public static final int O_TRUNC = 0x200;
+  public static final int O_APPEND = 0x400;
   public static final int O_NONBLOCK = 0x800;
   public static final int O_CLOEXEC = 0x80000;
 
@@ -85,6 +93,33 @@ public final class LinuxConstants {
   public static final int EPOLL_CTL_DEL = 2;
   public static final int EPOLL_CTL_MOD = 3;
   public static final int EPOLL_CLOEXEC = O_CLOEXEC;
+
+  // <spawn.h>
+  public static final int POSIX_SPAWN_SETSIGDEF = 0x04;
+  public static final int POSIX_SPAWN_SETSIGMASK = 0x08;
+
+  // <signal.h>, <sys/wait.h>
+  public static final int SIGKILL = 9;
+  public static final int SIGTERM = 15;
+  public static final int SIGCHLD = 17;
+
+  /** The value of {@code SIG_IGN} as a handler address. */
+  public static final long SIG_IGN = 1;
+
+  /** {@code sa_flags}: children do not become zombies; their exit status is discarded. */
+  public static final int SA_NOCLDWAIT = 2;
+
+  public static final int P_PID = 1;
+  public static final int P_PIDFD = 3;
+  public static final int WNOHANG = 1;
+  public static final int WEXITED = 4;
+  public static final int WNOWAIT = 0x01000000;
+
+  /** {@code si_code} of a child's {@code SIGCHLD}: exited, killed, killed with a core dump. */
+  public static final int CLD_EXITED = 1;
+
+  public static final int CLD_KILLED = 2;
+  public static final int CLD_DUMPED = 3;
 
   // <sys/eventfd.h>
   public static final int EFD_CLOEXEC = O_CLOEXEC;

@@ -330,7 +330,7 @@ final class ChannelCore {
     }
   }
 
-  private static FdHandle handleOf(Channel ch) {
+  static FdHandle handleOf(Channel ch) {
     ChannelCore core = of(ch);
     if (core != null) {
       return core.handle();

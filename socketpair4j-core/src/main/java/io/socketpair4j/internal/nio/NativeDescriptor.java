@@ -24,16 +24,12 @@ import java.util.Locale;
  */
 public final class NativeDescriptor extends Descriptor {
   private final FdHandle handle;
-  private final Kind kind;
-  private final int domain; // SO_DOMAIN of a socket, else -1
-  private final int type; // SO_TYPE of a socket, else -1
+  private final Description description;
   private final Cleaner.Cleanable cleanable;
 
-  private NativeDescriptor(int fd, Kind kind, int domain, int type) {
+  private NativeDescriptor(int fd, Description description) {
     this.handle = new FdHandle(fd);
-    this.kind = kind;
-    this.domain = domain;
-    this.type = type;
+    this.description = description;
     FdHandle h = handle; // the cleaning action must not refer to this object
     this.cleanable = Resources.CLEANER.register(this, h::close);
   }
@@ -43,6 +39,45 @@ public final class NativeDescriptor extends Descriptor {
    * Never fails for a valid descriptor: what cannot be learned is reported as {@link Kind#OTHER}.
    */
   static NativeDescriptor own(int fd) {
+    return new NativeDescriptor(fd, describe(fd));
+  }
+
+  /**
+   * What a descriptor is: its file type, and for a socket its family ({@code SO_DOMAIN}) and type
+   * ({@code SO_TYPE}), -1 where not a socket or not learned.
+   */
+  record Description(Kind kind, int domain, int type) {
+    /** The kind of our channel this descriptor can become, or null. */
+    SocketKind unixKind() {
+      return kind == Kind.SOCKET && domain == LinuxConstants.AF_UNIX ? SocketKind.of(type) : null;
+    }
+
+    /** For a socket: "STREAM", "SEQPACKET", "INET DGRAM"; else null. */
+    String socketType() {
+      if (kind != Kind.SOCKET) {
+        return null;
+      }
+      SocketKind k = SocketKind.of(type);
+      String name = k != null ? k.label : type == LinuxConstants.SOCK_RAW ? "RAW" : "type " + type;
+      return domain == LinuxConstants.AF_UNIX ? name : familyName(domain) + " " + name;
+    }
+
+    /** What it is, for messages: "a STREAM socket", "a regular file, not a socket". */
+    String phrase() {
+      return kind == Kind.SOCKET
+          ? "a " + socketType() + " socket"
+          : "a " + name() + ", not a socket";
+    }
+
+    String name() {
+      return kind == Kind.SOCKET
+          ? socketType() + " socket"
+          : kind.name().toLowerCase(Locale.ROOT).replace('_', ' ');
+    }
+  }
+
+  /** Learns what {@code fd} is; never fails for a valid descriptor. */
+  static Description describe(int fd) {
     Kind kind = kindOf(fd);
     int domain = -1;
     int type = -1;
@@ -50,7 +85,7 @@ public final class NativeDescriptor extends Descriptor {
       domain = socketOption(fd, LinuxConstants.SO_DOMAIN);
       type = socketOption(fd, LinuxConstants.SO_TYPE);
     }
-    return new NativeDescriptor(fd, kind, domain, type);
+    return new Description(kind, domain, type);
   }
 
   private static Kind kindOf(int fd) {
@@ -93,17 +128,12 @@ public final class NativeDescriptor extends Descriptor {
 
   @Override
   public Kind kind() {
-    return kind;
+    return description.kind();
   }
 
   @Override
   public String socketType() {
-    if (kind != Kind.SOCKET) {
-      return null;
-    }
-    SocketKind k = SocketKind.of(type);
-    String name = k != null ? k.label : type == LinuxConstants.SOCK_RAW ? "RAW" : "type " + type;
-    return domain == LinuxConstants.AF_UNIX ? name : familyName(domain) + " " + name;
+    return description.socketType();
   }
 
   private static String familyName(int domain) {
@@ -116,9 +146,8 @@ public final class NativeDescriptor extends Descriptor {
     };
   }
 
-  /** The kind of our channel this descriptor can become, or null. */
   private SocketKind unixKind() {
-    return kind == Kind.SOCKET && domain == LinuxConstants.AF_UNIX ? SocketKind.of(type) : null;
+    return description.unixKind();
   }
 
   @Override
@@ -145,16 +174,8 @@ public final class NativeDescriptor extends Descriptor {
   }
 
   private IOException notA(String wanted) throws ClosedChannelException {
-    int fd = fd();
-    String what =
-        kind == Kind.SOCKET
-            ? "a " + socketType() + " socket"
-            : "a " + kindName() + ", not a socket";
-    return new IOException("descriptor " + fd + " is " + what + ", not " + wanted);
-  }
-
-  private String kindName() {
-    return kind.name().toLowerCase(Locale.ROOT).replace('_', ' ');
+    return new IOException(
+        "descriptor " + fd() + " is " + description.phrase() + ", not " + wanted);
   }
 
   @Override
@@ -192,10 +213,6 @@ public final class NativeDescriptor extends Descriptor {
     if (!isOpen()) {
       return "Descriptor[closed]";
     }
-    return "Descriptor[fd="
-        + handle.fd()
-        + " "
-        + (kind == Kind.SOCKET ? socketType() + " socket" : kindName())
-        + "]";
+    return "Descriptor[fd=" + handle.fd() + " " + description.name() + "]";
   }
 }
