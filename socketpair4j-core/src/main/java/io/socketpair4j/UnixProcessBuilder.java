@@ -72,8 +72,13 @@ import java.util.TreeMap;
  * <p>The child's exit is watched through a pidfd by one thread for all children, and the child is
  * reaped by its pid alone: never {@code waitpid(-1)}, so this class and {@code ProcessBuilder} work
  * side by side. On a kernel without pidfds (before Linux 5.3) a thread per child waits instead.
- * {@link #start()} refuses to start a child while {@code SIGCHLD} is ignored in this process,
- * because the kernel would then discard the child's exit status.
+ * {@link #start()} refuses to start a child while {@code SIGCHLD} is ignored in this process (or
+ * has {@code SA_NOCLDWAIT}), because the kernel would then discard the child's exit status. (The
+ * JDK resets an ignored {@code SIGCHLD} inherited by the JVM when it first reads the environment;
+ * what this catches is native code that ignores it later.)
+ *
+ * <p>As with {@code ProcessBuilder}, once the child has exited its standard streams' pipes let go
+ * of their descriptors: what the child wrote and no one read yet stays readable, from memory.
  *
  * <p>This class is not synchronized, as {@code ProcessBuilder} is not.
  *

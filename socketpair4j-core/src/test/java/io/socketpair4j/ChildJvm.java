@@ -32,12 +32,23 @@ final class ChildJvm {
    */
   static String run(Class<?> mainClass, int fdLimit, String... jvmOptions)
       throws IOException, InterruptedException {
-    String java = ProcessHandle.current().info().command().orElseThrow();
-    List<String> command = new ArrayList<>();
+    List<String> prefix = new ArrayList<>();
     if (fdLimit > 0) {
       // The shell lowers the soft limit, then becomes the JVM.
-      command.addAll(List.of("/bin/sh", "-c", "ulimit -n " + fdLimit + " && exec \"$@\"", "sh"));
+      prefix.addAll(List.of("/bin/sh", "-c", "ulimit -n " + fdLimit + " && exec \"$@\"", "sh"));
     }
+    return run(prefix, mainClass, jvmOptions);
+  }
+
+  /**
+   * Runs {@code mainClass} as {@link #run(Class, int, String...)} does, started through {@code
+   * prefix}: a program that is given the JVM's command line as its last arguments and becomes it
+   * (for example a shell that changes a limit or a signal disposition, then {@code exec}s).
+   */
+  static String run(List<String> prefix, Class<?> mainClass, String... jvmOptions)
+      throws IOException, InterruptedException {
+    String java = ProcessHandle.current().info().command().orElseThrow();
+    List<String> command = new ArrayList<>(prefix);
     command.add(java);
     String name = mainClass.getSimpleName();
     command.add("-XX:ErrorFile=" + target().resolve("hs_err_" + name + "_pid%p.log"));

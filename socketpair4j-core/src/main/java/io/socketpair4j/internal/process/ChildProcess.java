@@ -53,6 +53,15 @@ final class ChildProcess extends Process {
     this.stdout = streams.stdout();
     this.stderr = streams.stderr();
     this.handle = new ChildProcessHandle(this);
+    if (stdin instanceof ChildPipeStreams.ToChild
+        || stdout instanceof ChildPipeStreams.FromChild
+        || stderr instanceof ChildPipeStreams.FromChild) {
+      status.thenRun(
+          () ->
+              Thread.ofVirtual()
+                  .name("socketpair4j-pipes-" + pid)
+                  .start(() -> StandardStreams.processExited(stdin, stdout, stderr)));
+    }
   }
 
   int pidfd() {

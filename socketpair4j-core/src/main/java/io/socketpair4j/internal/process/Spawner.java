@@ -12,6 +12,7 @@ import io.socketpair4j.internal.linux.ProcessCalls;
 import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
@@ -198,9 +199,11 @@ final class Spawner {
 
   private static void setSignals(Arena arena, MemorySegment attr) throws IOException {
     MemorySegment none = arena.allocate(LinuxAbi.SIGSET_SIZE, 8);
-    MemorySegment all = arena.allocate(LinuxAbi.SIGSET_SIZE, 8);
     ProcessCalls.sigset(none, false);
-    ProcessCalls.sigset(all, true);
+    // Every signal from 1 to 64, written by hand: glibc's sigfillset leaves out the two signals
+    // it uses internally (32 and 33), and posix_spawn then hands them to the child ignored.
+    MemorySegment all = arena.allocate(LinuxAbi.SIGSET_SIZE, 8);
+    all.set(ValueLayout.JAVA_LONG, 0, -1L);
     check(
         ProcessCalls.attrSetFlags(
             attr,

@@ -5,8 +5,6 @@ import io.socketpair4j.internal.linux.Errno;
 import io.socketpair4j.internal.linux.LibC;
 import io.socketpair4j.internal.linux.LinuxConstants;
 import io.socketpair4j.internal.linux.ProcessCalls;
-import java.io.BufferedInputStream;
-import java.io.BufferedOutputStream;
 import java.io.FileInputStream;
 import java.io.FileNotFoundException;
 import java.io.FileOutputStream;
@@ -93,13 +91,13 @@ final class StandardStreams implements AutoCloseable {
 
   private void makeStreams() throws IOException {
     if (parentEnds[0] >= 0) {
-      stdin = new BufferedOutputStream(new FileOutputStream(reopen(parentEnds[0])));
+      stdin = new ChildPipeStreams.ToChild(new FileOutputStream(reopen(parentEnds[0])));
     }
     if (parentEnds[1] >= 0) {
-      stdout = new BufferedInputStream(new FileInputStream(reopen(parentEnds[1])));
+      stdout = new ChildPipeStreams.FromChild(new FileInputStream(reopen(parentEnds[1])));
     }
     if (parentEnds[2] >= 0) {
-      stderr = new BufferedInputStream(new FileInputStream(reopen(parentEnds[2])));
+      stderr = new ChildPipeStreams.FromChild(new FileInputStream(reopen(parentEnds[2])));
     }
     closeParentEnds(); // the streams hold their own descriptors now
   }
@@ -175,6 +173,19 @@ final class StandardStreams implements AutoCloseable {
         LibC.close(CallState.heap(), parentEnds[i]);
         parentEnds[i] = -1;
       }
+    }
+  }
+
+  /** The child has exited: pipes let go of their descriptors (see {@link ChildPipeStreams}). */
+  static void processExited(OutputStream stdin, InputStream stdout, InputStream stderr) {
+    if (stdin instanceof ChildPipeStreams.ToChild s) {
+      s.processExited();
+    }
+    if (stdout instanceof ChildPipeStreams.FromChild s) {
+      s.processExited();
+    }
+    if (stderr instanceof ChildPipeStreams.FromChild s) {
+      s.processExited();
     }
   }
 
