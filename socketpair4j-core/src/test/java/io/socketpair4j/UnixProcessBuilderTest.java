@@ -240,7 +240,6 @@ class UnixProcessBuilderTest {
           .hasMessageContaining("error=13")
           .hasMessageContaining("EACCES");
       FdTable.assertNothingOpenedSince(before);
-      assertThat(before).isEqualTo(FdTable.snapshot());
     }
   }
 
@@ -260,7 +259,7 @@ class UnixProcessBuilderTest {
             "Cannot run program \"true\": descriptor "
                 + unused
                 + " (for 4): Bad file descriptor (EBADF)");
-    assertThat(FdTable.snapshot()).isEqualTo(before);
+    FdTable.assertNothingOpenedSince(before);
   }
 
   @Test
@@ -453,7 +452,8 @@ class UnixProcessBuilderTest {
                 .start();
         assertThat(p.waitFor()).isZero();
       }
-      assertThat(FdTable.snapshot()).isEqualTo(before);
+      // (compared by what was opened: pipes of earlier tests' children may close meanwhile)
+      FdTable.assertNothingOpenedSince(before);
       // one thread watches every child's exit: none was started per child
       assertThat(Thread.getAllStackTraces().keySet())
           .noneMatch(t -> t.getName().startsWith("socketpair4j-wait-"));
@@ -466,7 +466,7 @@ class UnixProcessBuilderTest {
     Map<Integer, String> before = FdTable.snapshot();
     Process p = shell("echo left behind; echo and this >&2").start();
     assertThat(p.waitFor()).isZero();
-    TestSupport.await("the pipes closed", () -> snapshot().equals(before));
+    TestSupport.await("the pipes closed", () -> FdTable.opened(before, snapshot()).isEmpty());
     assertThat(new String(p.getInputStream().readAllBytes())).isEqualTo("left behind\n");
     assertThat(new String(p.getErrorStream().readAllBytes())).isEqualTo("and this\n");
     p.getOutputStream().write(1); // buffered, as with the JDK's process streams

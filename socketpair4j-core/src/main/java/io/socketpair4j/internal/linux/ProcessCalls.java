@@ -65,8 +65,6 @@ public final class ProcessCalls {
       plain("posix_spawnattr_setsigdefault", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS));
   private static final MethodHandle SIGEMPTYSET =
       plain("sigemptyset", FunctionDescriptor.of(JAVA_INT, ADDRESS));
-  private static final MethodHandle SIGFILLSET =
-      plain("sigfillset", FunctionDescriptor.of(JAVA_INT, ADDRESS));
   private static final MethodHandle SIGACTION =
       critical("sigaction", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, ADDRESS));
   private static final MethodHandle WAITID =
@@ -207,10 +205,10 @@ public final class ProcessCalls {
     }
   }
 
-  /** {@code sigemptyset} or {@code sigfillset}. */
-  public static int sigset(MemorySegment sigset, boolean full) {
+  /** {@code sigemptyset(set)}. */
+  public static int sigemptyset(MemorySegment sigset) {
     try {
-      return full ? (int) SIGFILLSET.invokeExact(sigset) : (int) SIGEMPTYSET.invokeExact(sigset);
+      return (int) SIGEMPTYSET.invokeExact(sigset);
     } catch (Throwable t) {
       throw unexpected(t);
     }

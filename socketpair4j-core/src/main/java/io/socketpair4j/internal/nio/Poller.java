@@ -27,6 +27,12 @@ import java.util.concurrent.locks.ReentrantLock;
  *
  * <p>At most one thread waits on a descriptor in one direction at a time: the channels' read and
  * write locks, and the selector's own lock, see to that.
+ *
+ * <p>Registrations are not removed when a channel closes: the kernel drops an epoll registration
+ * when the open file description is finally released. A description that outlives our descriptor
+ * (an end handed to a child process, or passed to another process) keeps its registration until the
+ * other process closes it too; being one-shot, it fires at most once more, and then wakes whoever
+ * waits on the same number, who finds nothing ready and waits again.
  */
 final class Poller {
   private static final int MAX_EVENTS = 256;

@@ -199,7 +199,7 @@ final class Spawner {
 
   private static void setSignals(Arena arena, MemorySegment attr) throws IOException {
     MemorySegment none = arena.allocate(LinuxAbi.SIGSET_SIZE, 8);
-    ProcessCalls.sigset(none, false);
+    ProcessCalls.sigemptyset(none);
     // Every signal from 1 to 64, written by hand: glibc's sigfillset leaves out the two signals
     // it uses internally (32 and 33), and posix_spawn then hands them to the child ignored.
     MemorySegment all = arena.allocate(LinuxAbi.SIGSET_SIZE, 8);
