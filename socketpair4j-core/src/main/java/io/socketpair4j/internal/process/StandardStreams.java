@@ -159,19 +159,18 @@ final class StandardStreams implements AutoCloseable {
 
   /** After the spawn: the child has its copies, so ours go. */
   void closeChildEnds() {
-    for (int i = 0; i < 3; i++) {
-      if (childEnds[i] >= 0) {
-        LibC.close(CallState.heap(), childEnds[i]);
-        childEnds[i] = -1;
-      }
-    }
+    closeAll(childEnds);
   }
 
   private void closeParentEnds() {
-    for (int i = 0; i < 3; i++) {
-      if (parentEnds[i] >= 0) {
-        LibC.close(CallState.heap(), parentEnds[i]);
-        parentEnds[i] = -1;
+    closeAll(parentEnds);
+  }
+
+  private static void closeAll(int[] fds) {
+    for (int i = 0; i < fds.length; i++) {
+      if (fds[i] >= 0) {
+        LibC.close(CallState.heap(), fds[i]);
+        fds[i] = -1;
       }
     }
   }
