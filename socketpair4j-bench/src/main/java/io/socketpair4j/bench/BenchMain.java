@@ -507,7 +507,7 @@ public final class BenchMain implements Callable<Integer> {
 
   /**
    * Runs {@link SpawnLatency} in fresh JVMs, one after the other: 3 runs in the quick mode, 5
-   * otherwise (each about 10 and 25 seconds on 2 cores).
+   * otherwise (each about 12 and 30 seconds on 2 cores).
    */
   private SpawnReport runSpawn(String command) throws IOException, InterruptedException {
     Path spawnReference = compile("spawn_reference");

@@ -289,7 +289,13 @@ public final class SpawnLatency {
       List<String> command = new ArrayList<>(List.of(reference, Integer.toString(n)));
       command.addAll(child);
       Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-      String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      // its pipes are closed here, not left to the JDK's reaper thread, which closes them only
+      // some time after waitFor returns: the leak check counts this JVM's descriptors right after
+      p.getOutputStream().close(); // nothing to send
+      String output;
+      try (InputStream stdout = p.getInputStream()) {
+        output = new String(stdout.readAllBytes(), StandardCharsets.UTF_8);
+      }
       if (!p.waitFor(10, TimeUnit.MINUTES) || p.exitValue() != 0) {
         throw new IOException(
             "spawn_reference failed: " + output.strip().lines().findFirst().orElse(""));

@@ -283,7 +283,9 @@ final class SpawnReport {
               r.startedJdk,
               r.fdsBefore,
               r.fdsAfter,
-              r.fdsAfter == r.fdsBefore ? "none left open" : "LEFT OPEN",
+              r.fdsAfter <= r.fdsBefore
+                  ? "none left open"
+                  : (r.fdsAfter - r.fdsBefore) + " LEFT OPEN",
               r.children,
               r.threadsBefore,
               r.threadsAfter));
