@@ -94,10 +94,15 @@ public final class BenchMain implements Callable<Integer> {
     /** Stream pairs against everything: creation, round trip, throughput, the scaled sample. */
     streams,
     /** Message pairs and descriptor passing against C and junixsocket (issue 10). */
-    messages
+    messages,
+    /**
+     * Starting a child with a socket pair end against ProcessBuilder and C's posix_spawn (issue
+     * 11).
+     */
+    spawn
   }
 
-  @Option(names = "--quick", description = "Short runs: the whole report in under 10 minutes.")
+  @Option(names = "--quick", description = "Short runs: the whole report in about 10 minutes.")
   boolean quick;
 
   @Option(
@@ -105,7 +110,7 @@ public final class BenchMain implements Callable<Integer> {
       paramLabel = "PART",
       description =
           "Run one part only, ${COMPLETION-CANDIDATES}; the report then has only its rows"
-              + " (default: both).")
+              + " (default: all).")
   Part only;
 
   @Option(
@@ -120,7 +125,7 @@ public final class BenchMain implements Callable<Integer> {
       names = "--cc",
       paramLabel = "CC",
       defaultValue = "cc",
-      description = "The C compiler for the reference (default: ${DEFAULT-VALUE}).")
+      description = "The C compiler for the references (default: ${DEFAULT-VALUE}).")
   String cc;
 
   private final Map<Group, List<Measurement>> results = new LinkedHashMap<>();
@@ -128,13 +133,17 @@ public final class BenchMain implements Callable<Integer> {
   private final List<String> messageChecks = new ArrayList<>();
   private final Map<String, String> rowNotes = new LinkedHashMap<>();
   private Path reference;
+  private SpawnReport spawnReport;
 
   @Override
   public Integer call() throws Exception {
     long start = System.nanoTime();
-    reference = compileReference();
     boolean streams = only == null || only == Part.streams;
     boolean messages = only == null || only == Part.messages;
+    boolean spawn = only == null || only == Part.spawn;
+    if (streams || messages) {
+      reference = compile("reference");
+    }
     if (streams) {
       runC();
     }
@@ -158,21 +167,25 @@ public final class BenchMain implements Callable<Integer> {
     }
     String command =
         "./socketpair-bench" + (quick ? " --quick" : "") + (only == null ? "" : " --only " + only);
+    if (spawn) {
+      spawnReport = runSpawn(command);
+    }
     double minutes = (System.nanoTime() - start) / 60e9;
-    new Report(results, leaks, messageChecks, quick, command, minutes).write(out);
+    new Report(results, leaks, messageChecks, spawnReport, quick, command, minutes).write(out);
     System.out.println("wrote " + out.resolve("benchmarks.md") + " and benchmarks.png");
     return 0;
   }
 
   // -- C -----------------------------------------------------------------------------------
 
-  private Path compileReference() throws IOException, InterruptedException {
+  /** Compiles one of the C programs in this jar ({@code NAME.c}) with {@code cc -O2 -pthread}. */
+  private Path compile(String name) throws IOException, InterruptedException {
     Path dir = Files.createTempDirectory("socketpair4j-bench");
-    Path source = dir.resolve("reference.c");
-    try (InputStream in = BenchMain.class.getResourceAsStream("/reference.c")) {
+    Path source = dir.resolve(name + ".c");
+    try (InputStream in = BenchMain.class.getResourceAsStream("/" + name + ".c")) {
       Files.copy(in, source);
     }
-    Path binary = dir.resolve("reference");
+    Path binary = dir.resolve(name);
     exec(List.of(cc, "-O2", "-pthread", "-o", binary.toString(), source.toString()));
     return binary;
   }
@@ -488,6 +501,69 @@ public final class BenchMain implements Callable<Integer> {
         }
       }
     }
+  }
+
+  // -- starting a child (issue 11) ----------------------------------------------------------
+
+  /**
+   * Runs {@link SpawnLatency} in fresh JVMs, one after the other: 3 runs in the quick mode, 5
+   * otherwise (each about 12 and 30 seconds on 2 cores).
+   */
+  private SpawnReport runSpawn(String command) throws IOException, InterruptedException {
+    Path spawnReference = compile("spawn_reference");
+    Path echo = compile("echo_child");
+    String python = null;
+    String pythonMissing = null;
+    try {
+      python = exec(List.of("python3", "-c", "import sys; print(sys.executable)")).strip();
+      if (python.isEmpty()) {
+        python = null;
+        pythonMissing = "python3 does not name its interpreter (sys.executable is empty)";
+      }
+    } catch (IOException e) {
+      pythonMissing = "python3 cannot be run here (" + e.getMessage() + ")";
+    }
+    int warmup = 20;
+    int rounds = quick ? 20 : 40;
+    int batch = 50;
+    int pythonBatch = quick ? 2 : 4;
+    SpawnReport.Setup setup =
+        new SpawnReport.Setup(command, warmup, rounds, batch, pythonBatch, python, pythonMissing);
+    List<SpawnReport.Run> runs = new ArrayList<>();
+    int count = quick ? 3 : 5;
+    for (int i = 0; i < count; i++) {
+      String load = SpawnReport.loadAverage();
+      Path samples = Files.createTempFile("socketpair4j-spawn", ".txt");
+      try {
+        List<String> args =
+            new ArrayList<>(
+                List.of(
+                    samples.toString(),
+                    Integer.toString(i),
+                    Integer.toString(warmup),
+                    Integer.toString(rounds),
+                    Integer.toString(batch),
+                    spawnReference.toString(),
+                    echo.toString()));
+        if (python != null) {
+          args.addAll(List.of(python, Integer.toString(pythonBatch)));
+        }
+        String check =
+            java(
+                Duration.ofMinutes(quick ? 2 : 5), SpawnLatency.class, args.toArray(String[]::new));
+        runs.add(SpawnReport.Run.parse(load, samples, check));
+      } catch (TimeoutException e) {
+        runs.add(SpawnReport.Run.failed(load, "did not finish within " + e.getMessage()));
+      } catch (IOException e) {
+        runs.add(SpawnReport.Run.failed(load, "failed: " + e.getMessage()));
+      } finally {
+        Files.deleteIfExists(samples);
+      }
+      System.out.println("spawn run " + (i + 1) + " of " + count + " done (load " + load + ")");
+    }
+    SpawnReport report = new SpawnReport(setup, runs);
+    report.summary().forEach(System.out::println);
+    return report;
   }
 
   // -- plumbing ------------------------------------------------------------------------------

@@ -17,12 +17,14 @@ import org.knowm.xchart.CategoryChartBuilder;
 import org.knowm.xchart.style.Styler;
 
 /**
- * Writes docs/benchmarks.md (machine, commands, medians with ratios to C, targets) and its chart.
+ * Writes docs/benchmarks.md (machine, commands, medians with ratios to C, the spawn section,
+ * targets) and its chart.
  */
 final class Report {
   private final Map<Group, List<Measurement>> results;
   private final Map<Subject, String> leaks;
   private final List<String> messageChecks;
+  private final SpawnReport spawn;
   private final boolean quick;
   private final String command;
   private final double minutes;
@@ -31,12 +33,14 @@ final class Report {
       Map<Group, List<Measurement>> results,
       Map<Subject, String> leaks,
       List<String> messageChecks,
+      SpawnReport spawn,
       boolean quick,
       String command,
       double minutes) {
     this.results = results;
     this.leaks = leaks;
     this.messageChecks = messageChecks;
+    this.spawn = spawn;
     this.quick = quick;
     this.command = command;
     this.minutes = minutes;
@@ -44,7 +48,9 @@ final class Report {
 
   void write(Path dir) throws IOException {
     Files.createDirectories(dir);
-    chart(dir.resolve("benchmarks.png"));
+    if (!results.isEmpty()) { // --only spawn has no row to chart: leave the chart as it is
+      chart(dir.resolve("benchmarks.png"));
+    }
     Files.writeString(dir.resolve("benchmarks.md"), markdown());
   }
 
@@ -79,21 +85,40 @@ final class Report {
         .append(String.format(Locale.ROOT, " in %.1f minutes", minutes))
         .append(quick ? " (quick mode: short JMH iterations, fewer rounds)" : "")
         .append(".\n\n");
-    md.append("![Speed relative to C](benchmarks.png)\n\n");
+    if (!results.isEmpty()) {
+      md.append("![Speed relative to C](benchmarks.png)\n\n");
+    }
     md.append("## The machine\n\n").append(Machine.describe()).append('\n');
     md.append("## How to reproduce\n\n");
-    md.append("```sh\n./socketpair-bench --quick   # under 10 minutes on 2 cores\n");
+    md.append("```sh\n./socketpair-bench --quick   # about 10 minutes on 2 cores\n");
     md.append("./socketpair-bench           # longer JMH iterations and more rounds\n");
     md.append(
         "./socketpair-bench --quick --only messages   # only the message and descriptor rows"
-            + " (--only streams: only the others)\n```\n\n");
+            + " (--only streams: only the stream rows)\n");
+    md.append(
+        "./socketpair-bench --quick --only spawn      # only starting a child with a socket pair"
+            + " end\n```\n\n");
     md.append(
         "The command builds `socketpair4j-bench/target/benchmarks.jar` (JMH and every library"
-            + " compared), compiles the C reference `socketpair4j-bench/src/main/c/reference.c`"
-            + " with the machine's `cc -O2 -pthread`, runs everything, and rewrites this file and"
-            + " `benchmarks.png`. JMH runs one fork per benchmark; the median is taken over the"
-            + " measurement iterations. The scaled sample and the leak check run each"
-            + " configuration in a JVM of its own.\n\n");
+            + " compared), compiles the C references in `socketpair4j-bench/src/main/c`"
+            + " (`reference.c`; for the spawn rows `spawn_reference.c` and the child"
+            + " `echo_child.c`) with the machine's `cc -O2 -pthread`, runs everything, and rewrites"
+            + " this file and `benchmarks.png`. JMH runs one fork per benchmark; the median is"
+            + " taken over the measurement iterations. The scaled sample, the leak check and each"
+            + " run of the spawn rows run in a JVM of their own.\n\n");
+    if (!results.isEmpty()) {
+      results(md);
+    }
+    if (spawn != null) {
+      md.append(spawn.markdown());
+    }
+    if (!results.isEmpty()) {
+      checksAndTargets(md);
+    }
+    return md.toString();
+  }
+
+  private void results(StringBuilder md) {
     md.append("## Results\n\n");
     md.append(
         "Ratio to C: the implementation's median divided by C's. For times (µs) lower is"
@@ -126,7 +151,11 @@ final class Report {
             .append(" |\n");
       }
     }
-    md.append("\n## Honesty checks\n\n");
+    md.append('\n');
+  }
+
+  private void checksAndTargets(StringBuilder md) {
+    md.append("## Honesty checks\n\n");
     if (results.containsKey(BenchMain.CREATE)) {
       md.append(
           "Each implementation opened and closed 1,000 pairs in a JVM of its own while"
@@ -172,7 +201,6 @@ final class Report {
     md.append(
         "\nWhy the targets that are missed are missed, from profiles, and what would close them:"
             + " [performance-notes.md](performance-notes.md).\n");
-    return md.toString();
   }
 
   private String targets() {
