@@ -12,8 +12,8 @@ import java.nio.channels.Selector;
 enum Backend {
   /**
    * {@link UnixSocketPair} for stream pairs, {@link UnixDatagramPair} for SEQPACKET and DATAGRAM
-   * pairs: kernel socket pairs, which can pass descriptors; ends are named by their descriptor
-   * numbers.
+   * pairs: kernel socket pairs, which can pass descriptors and be handed to child processes; ends
+   * are named by their descriptor numbers.
    */
   NATIVE {
     @Override
@@ -47,6 +47,11 @@ enum Backend {
     }
 
     @Override
+    boolean handsEndsToProcesses() {
+      return true;
+    }
+
+    @Override
     Selector openSelector() throws IOException {
       return UnixSelectorProvider.provider().openSelector();
     }
@@ -59,8 +64,8 @@ enum Backend {
 
   /**
    * {@link SocketPair}: the JDK's own channels, stream pairs only, which have no public descriptor
-   * number and cannot pass descriptors; ends are named {@code #1}, {@code #2}, ... in the order
-   * they were made in this run.
+   * number, cannot pass descriptors and cannot be handed to a child process; ends are named {@code
+   * #1}, {@code #2}, ... in the order they were made in this run.
    */
   JDK {
     @Override
@@ -84,6 +89,11 @@ enum Backend {
 
     @Override
     boolean passesDescriptors() {
+      return false;
+    }
+
+    @Override
+    boolean handsEndsToProcesses() {
       return false;
     }
 
@@ -119,6 +129,9 @@ enum Backend {
 
   /** Whether its ends can pass descriptors ({@code --pass-fd}). */
   abstract boolean passesDescriptors();
+
+  /** Whether its ends can be handed to a child process ({@code --processes}). */
+  abstract boolean handsEndsToProcesses();
 
   /** A selector for the first ends. */
   abstract Selector openSelector() throws IOException;

@@ -18,11 +18,16 @@ import java.util.concurrent.atomic.AtomicReference;
  * that it belongs to that pair, prints it and writes it back. Then it tears down: joins the clients
  * and closes every end. The same logic serves every {@linkplain SocketType type of socket}, through
  * {@link End}; under {@code --pass-fd} each name comes with a {@linkplain PassedSocket socket that
- * carries it}.
+ * carries it}; and the clients run on threads or, under {@code --processes}, each in a child
+ * process that was handed its end (see {@link Clients}).
  */
 final class EchoSample {
 
-  /** What to run. */
+  /**
+   * What to run. {@code peer} is the program each client process runs under {@code --processes}, or
+   * null for clients on threads of this JVM; {@code threads} is the kind of the client threads, or
+   * of the threads that watch the client processes.
+   */
   record Settings(
       int pairs,
       int repetitions,
@@ -30,7 +35,8 @@ final class EchoSample {
       boolean quiet,
       Backend backend,
       SocketType type,
-      boolean passFd) {
+      boolean passFd,
+      Peer peer) {
     Settings {
       if (pairs < 1) {
         throw new IllegalArgumentException("pairs must be at least 1, was " + pairs);
@@ -44,29 +50,46 @@ final class EchoSample {
       if (passFd && !backend.passesDescriptors()) {
         throw new IllegalArgumentException(backend + " cannot pass descriptors");
       }
+      if (peer != null && !backend.handsEndsToProcesses()) {
+        throw new IllegalArgumentException(backend + " cannot hand an end to a child process");
+      }
+    }
+
+    /** Where the clients run. */
+    Clients clients(PrintStream err) {
+      return peer == null
+          ? new ClientThreads(threads, repetitions, passFd)
+          : new ClientProcesses(peer, this, err);
     }
   }
 
   private final Settings settings;
   private final PrintStream out;
+  private final PrintStream err;
   private final AtomicReference<Throwable> clientFailure = new AtomicReference<>();
   private long echoed;
 
-  EchoSample(Settings settings, PrintStream out) {
+  /**
+   * A sample that prints its lines on {@code out}; {@code err} shows what client processes print,
+   * if anything.
+   */
+  EchoSample(Settings settings, PrintStream out, PrintStream err) {
     this.settings = settings;
     this.out = out;
+    this.err = err;
   }
 
   /**
    * Runs the sample, printing every line but the verdict. Returns normally when every round trip
    * succeeded; throws the first failure otherwise. Every pair and every descriptor received is
-   * closed and every client thread has ended when this method returns, on success and on failure.
+   * closed and every client thread or process has ended when this method returns, on success and on
+   * failure.
    */
   void run() throws Exception {
     out.println("setting-up");
     List<Backend.Pair> pairs = new ArrayList<>();
     List<Echo> echoes = new ArrayList<>();
-    List<Thread> clients = new ArrayList<>();
+    Clients clients = settings.clients(err);
     Backend backend = settings.backend();
     try (Selector selector = backend.openSelector()) {
       try {
@@ -82,19 +105,14 @@ final class EchoSample {
         }
         long start = System.nanoTime();
         for (int i = 0; i < pairs.size(); i++) {
-          String name = Names.of(i);
-          Client client =
-              new Client(
-                  name,
-                  pairs.get(i).second(),
-                  settings.repetitions(),
-                  settings.passFd(),
-                  failure -> {
-                    if (clientFailure.compareAndSet(null, failure)) {
-                      selector.wakeup();
-                    }
-                  });
-          clients.add(settings.threads().start(name, client));
+          clients.start(
+              Names.of(i),
+              pairs.get(i).second(),
+              failure -> {
+                if (clientFailure.compareAndSet(null, failure)) {
+                  selector.wakeup();
+                }
+              });
         }
         serve(selector);
         long nanos = System.nanoTime() - start;
@@ -102,15 +120,18 @@ final class EchoSample {
           out.println(summary(echoed, nanos));
         }
         out.println("tearing-down");
-        joinAll(clients);
+        clients.join();
         Throwable failure = clientFailure.get();
         if (failure != null) {
           throw asException(failure);
         }
       } finally {
-        // On failure this also wakes clients still blocked, so that they can be joined.
+        // On failure, ends the clients that are still waiting, so that they can be joined: client
+        // processes first, which might otherwise not see the ends close; closing the ends wakes
+        // client threads still blocked.
+        clients.stop();
         closeAll(pairs);
-        joinAll(clients);
+        clients.join();
         for (Echo echo : echoes) {
           echo.in.close();
         }
@@ -142,7 +163,8 @@ final class EchoSample {
 
   /**
    * The main thread's end of one pair: receives a whole name (with its descriptor, under {@code
-   * --pass-fd}), checks it, prints it, echoes it.
+   * --pass-fd}), checks it, prints it, echoes it. After the last echo of the run it leaves the
+   * selector: its client is done, and a client process then exits, which closes its end.
    */
   private final class Echo {
     private final String name;
@@ -151,6 +173,7 @@ final class EchoSample {
     private final String where; // "fd 7", or "end #1"
     private final Incoming in;
     private ByteBuffer pending; // an echo not yet fully written
+    private int echoes; // written in full
 
     Echo(String name, End end, String where) {
       this.name = name;
@@ -173,7 +196,11 @@ final class EchoSample {
           } else {
             pending = null;
             in.clear();
-            key.interestOps(SelectionKey.OP_READ);
+            if (++echoes == settings.repetitions()) {
+              key.cancel();
+            } else {
+              key.interestOps(SelectionKey.OP_READ);
+            }
           }
         }
       } catch (IOException e) {
@@ -204,12 +231,6 @@ final class EchoSample {
       } catch (IOException e) {
         // closing is best effort here; a failure to close is not a failure of the sample
       }
-    }
-  }
-
-  private static void joinAll(List<Thread> threads) throws InterruptedException {
-    for (Thread t : threads) {
-      t.join();
     }
   }
 

@@ -20,9 +20,10 @@ import picocli.CommandLine.Option;
     versionProvider = SocketpairExample.Version.class,
     sortOptions = false,
     description = {
-      "The socketpair sample: client threads, each with its own socket pair, send their name;"
-          + " the main thread waits on the other ends of all pairs with one selector, prints"
-          + " each name it reads and echoes it back; then it tears down and prints SUCCESS."
+      "The socketpair sample: client threads (or, with --processes, child processes), each with"
+          + " its own socket pair, send their name; the main thread waits on the other ends of all"
+          + " pairs with one selector, prints each name it reads and echoes it back; then it tears"
+          + " down and prints SUCCESS."
     },
     exitCodeListHeading = "%nExit status:%n",
     exitCodeList = {"0:SUCCESS", "1:FAILURE", "2:bad options"})
@@ -46,7 +47,9 @@ public final class SocketpairExample implements Callable<Integer> {
       names = "--threads",
       paramLabel = "KIND",
       defaultValue = "platform",
-      description = "Client threads: platform or virtual (default: ${DEFAULT-VALUE}).")
+      description =
+          "Client threads: platform or virtual; with --processes, the threads that wait for the"
+              + " client processes (default: ${DEFAULT-VALUE}).")
   String threads;
 
   @Option(
@@ -80,6 +83,35 @@ public final class SocketpairExample implements Callable<Integer> {
   boolean passFd;
 
   @Option(
+      names = "--processes",
+      description =
+          "Each client runs in a child process, started with its end of the pair at descriptor 3"
+              + " (UnixProcessBuilder.passDescriptor, the LISTEN_FDS convention); the main thread"
+              + " serves them as it serves client threads, and the output is the same. A client"
+              + " process that exits with a status other than 0 is a FAILURE; what client"
+              + " processes print goes to stderr. Needs native pairs; works with every --type and"
+              + " with --pass-fd.")
+  boolean processes;
+
+  @Option(
+      names = "--peer",
+      paramLabel = "PROGRAM",
+      description =
+          "What each client process runs, with --processes: java (this sample's client, in a new"
+              + " JVM) or python (the same client as a python3 script, which needs python3 on the"
+              + " PATH) (default: java).")
+  String peer;
+
+  @Option(
+      names = "--client",
+      paramLabel = "NAME",
+      hidden = true,
+      description =
+          "Runs as client NAME of a --processes run, on the inherited end named 'client', with"
+              + " --repetitions, --type and --pass-fd; exit status 0 or 1.")
+  String client;
+
+  @Option(
       names = "--quiet",
       description =
           "No per-message lines; print one summary line (round trips, seconds, round trips per"
@@ -89,14 +121,25 @@ public final class SocketpairExample implements Callable<Integer> {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
   private PrintStream out = System.out;
+  private PrintStream err = System.err;
 
   @Override
   public Integer call() {
+    if (client != null) {
+      return ChildClient.run(client, repetitions, socketType(), passFd, err);
+    }
     EchoSample.Settings settings =
         new EchoSample.Settings(
-            pairs, repetitions, threadKind(), quiet, backend(), socketType(), passFd);
+            pairs,
+            repetitions,
+            threadKind(),
+            quiet,
+            backend(),
+            socketType(),
+            passFd,
+            processes ? peer() : null);
     try {
-      new EchoSample(settings, out).run();
+      new EchoSample(settings, out, err).run();
       out.println("SUCCESS");
       return 0;
     } catch (Exception e) {
@@ -140,7 +183,19 @@ public final class SocketpairExample implements Callable<Integer> {
     }
   }
 
-  /** Message types and descriptor passing need native pairs: say why they are not to be had. */
+  private Peer peer() {
+    try {
+      return Peer.of(peer == null ? "java" : peer);
+    } catch (IllegalArgumentException e) {
+      throw new CommandLine.ParameterException(
+          spec.commandLine(), "Invalid value for option '--peer': " + e.getMessage());
+    }
+  }
+
+  /**
+   * Message types, descriptor passing and client processes need native pairs: say why they are not
+   * to be had.
+   */
   private void checkBackendOffers(Backend chosen, SocketType socketType) {
     String why =
         "auto".equals(backend)
@@ -161,6 +216,32 @@ public final class SocketpairExample implements Callable<Integer> {
           spec.commandLine(),
           "Option '--pass-fd' needs " + why + ": the JDK's channels cannot pass descriptors");
     }
+    if (processes && !chosen.handsEndsToProcesses()) {
+      throw new CommandLine.ParameterException(
+          spec.commandLine(),
+          "Option '--processes' needs "
+              + why
+              + ": the JDK's channels have no descriptor to hand to a child process");
+    }
+  }
+
+  private void checkPeer() {
+    if (peer == null) {
+      return;
+    }
+    if (!processes) {
+      throw new CommandLine.ParameterException(
+          spec.commandLine(), "Option '--peer' needs --processes: only a process runs a peer");
+    }
+    if (peer() instanceof PythonPeer && PythonPeer.find().isEmpty()) {
+      throw new CommandLine.ParameterException(
+          spec.commandLine(),
+          "Option '--peer python' needs "
+              + PythonPeer.PYTHON
+              + ", which is not on the PATH ("
+              + System.getenv("PATH")
+              + ")");
+    }
   }
 
   private void validate() {
@@ -172,8 +253,13 @@ public final class SocketpairExample implements Callable<Integer> {
       throw new CommandLine.ParameterException(
           spec.commandLine(), "Invalid value for option '--repetitions': must be at least 1");
     }
+    if (client != null) {
+      socketType(); // a client process needs nothing more
+      return;
+    }
     threadKind();
     checkBackendOffers(backend(), socketType());
+    checkPeer();
   }
 
   /**
@@ -183,6 +269,7 @@ public final class SocketpairExample implements Callable<Integer> {
   public static int run(String[] args, PrintStream out, PrintStream err) {
     SocketpairExample command = new SocketpairExample();
     command.out = out;
+    command.err = err;
     CommandLine cli = new CommandLine(command);
     cli.setOut(new PrintWriter(out, true));
     cli.setErr(new PrintWriter(err, true));

@@ -5,10 +5,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** Runs the packaged executable jar as a separate process, as a user would. */
 class SocketpairExampleIT {
@@ -26,13 +30,25 @@ class SocketpairExampleIT {
 
   /** Runs {@code java} with the given JVM arguments, then the sample's arguments. */
   private static Result run(List<String> jvmArgs, String... args) throws Exception {
+    return run(Map.of(), jvmArgs, args);
+  }
+
+  /** Runs the jar with {@code env} added to the environment. */
+  private static Result runJar(Map<String, String> env, String... args) throws Exception {
+    return run(env, List.of("-jar", jar().toString()), args);
+  }
+
+  private static Result run(Map<String, String> env, List<String> jvmArgs, String... args)
+      throws Exception {
     String java = ProcessHandle.current().info().command().orElseThrow();
     List<String> command = new ArrayList<>(List.of(java));
     command.addAll(jvmArgs);
     command.addAll(List.of(args));
     Path errFile = Files.createTempFile("socketpair-example", ".err");
     try {
-      Process p = new ProcessBuilder(command).redirectError(errFile.toFile()).start();
+      ProcessBuilder builder = new ProcessBuilder(command).redirectError(errFile.toFile());
+      builder.environment().putAll(env);
+      Process p = builder.start();
       List<String> out =
           new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).lines().toList();
       assertThat(p.waitFor(300, TimeUnit.SECONDS)).isTrue();
@@ -158,6 +174,88 @@ class SocketpairExampleIT {
     Result r = runJar("--pairs", "none");
     assertThat(r.exit()).isEqualTo(2);
     assertThat(r.err()).contains("Usage: socketpair-example");
+    assertThat(r.out()).isEmpty();
+  }
+
+  @Test
+  void fiftyClientProcessesFromTheJar() throws Exception {
+    // 50 child JVMs, started with -jar on this same jar: the one large --processes run.
+    Result r = runJar("--processes", "--pairs", "50");
+    assertThat(r.exit()).as(r.err()).isZero();
+    // The children enable native access as the jar does, and print nothing.
+    assertThat(r.err()).isEmpty();
+    SampleOutput.assertSuccess(r.out(), 50, 3, false);
+  }
+
+  @Test
+  void pythonClientsFromTheJar() throws Exception {
+    Assumptions.assumeTrue(
+        PythonPeer.find().isPresent(),
+        "python3 is not on the PATH (" + System.getenv("PATH") + "): the Python peer cannot run");
+    Result r =
+        runJar(
+            "--processes", "--peer", "python", "--type", "seqpacket", "--pass-fd", "--pairs", "5");
+    assertThat(r.exit()).as(r.err()).isZero();
+    assertThat(r.err()).isEmpty();
+    SampleOutput.assertSuccess(r.out(), 5, 3, false, true);
+  }
+
+  /**
+   * A directory for the PATH that holds only a {@code python3} that says so on its stderr and exits
+   * 3, and {@code sh} for it.
+   */
+  private static String pathWithFailingPython(Path dir) throws Exception {
+    Path python = dir.resolve("python3");
+    Files.writeString(python, "#!/bin/sh\necho \"a python3 that refuses\" >&2\nexit 3\n");
+    Files.setPosixFilePermissions(python, PosixFilePermissions.fromString("rwxr-xr-x"));
+    return dir + ":/bin:/usr/bin";
+  }
+
+  @Test
+  void aClientProcessThatFailsIsAFailureShowingWhatItSaid(@TempDir Path dir) throws Exception {
+    // On datagram pairs the main thread learns of the failure from the exit status alone.
+    Result r =
+        runJar(
+            Map.of("PATH", pathWithFailingPython(dir)),
+            "--processes",
+            "--peer",
+            "python",
+            "--type",
+            "datagram",
+            "--pairs",
+            "1");
+    assertThat(r.exit()).as(r.err()).isEqualTo(1);
+    assertThat(r.out()).first().isEqualTo("setting-up");
+    assertThat(r.out()).last().isEqualTo("FAILURE");
+    assertThat(r.err().lines().toList())
+        .hasSize(2)
+        .satisfiesExactly(
+            l -> assertThat(l).matches("Alpha \\(pid \\d+\\): a python3 that refuses"),
+            l ->
+                assertThat(l)
+                    .matches(
+                        "socketpair-example: io\\.socketpair4j\\.example\\."
+                            + "ClientProcessFailedException: Alpha: the client process \\(pid"
+                            + " \\d+\\) exited with status 3"));
+  }
+
+  @Test
+  void theStreamOfAClientProcessThatFailsEnds(@TempDir Path dir) throws Exception {
+    Result r =
+        runJar(Map.of("PATH", pathWithFailingPython(dir)), "--processes", "--peer", "python");
+    assertThat(r.exit()).as(r.err()).isEqualTo(1);
+    assertThat(r.out()).last().isEqualTo("FAILURE");
+    assertThat(r.err()).containsPattern("(?m)^(Alpha|Bravo|Charlie) \\(pid \\d+\\): a python3");
+    assertThat(r.err()).containsPattern("(?m)^socketpair-example: .*(Alpha|Bravo|Charlie)");
+  }
+
+  @Test
+  void thePythonPeerWithoutPython3OnThePathExits2SayingWhy(@TempDir Path empty) throws Exception {
+    Result r = runJar(Map.of("PATH", empty.toString()), "--processes", "--peer", "python");
+    assertThat(r.exit()).isEqualTo(2);
+    assertThat(r.err())
+        .contains("Option '--peer python' needs python3, which is not on the PATH (" + empty + ")")
+        .contains("Usage: socketpair-example");
     assertThat(r.out()).isEmpty();
   }
 }
