@@ -77,6 +77,9 @@ import java.util.TreeMap;
  * JDK resets an ignored {@code SIGCHLD} inherited by the JVM when it first reads the environment;
  * what this catches is native code that ignores it later.)
  *
+ * <p>Should other code in this process reap the child first (its own {@code waitpid(-1)}), the exit
+ * status is lost to everyone else, and {@link Process#exitValue()} reports -1.
+ *
  * <p>As with {@code ProcessBuilder}, once the child has exited its standard streams' pipes let go
  * of their descriptors: what the child wrote and no one read yet stays readable, from memory.
  *
