@@ -186,4 +186,19 @@ class DifferentialRegressionTest extends PairFixture {
     assertThatThrownBy(() -> a.setOption(java.net.StandardSocketOptions.SO_RCVBUF, null))
         .isExactlyInstanceOf(IllegalArgumentException.class);
   }
+
+  @Test
+  @DisplayName(
+      "S25: a blocking read into a heap buffer larger than the staging memory takes everything"
+          + " that is there in one call")
+  void s25_blockingHeapReadLargerThanTheStagingTakesEverything() throws IOException {
+    // A platform thread's blocking read waits in the kernel through staging memory of at most
+    // 64 KiB; a larger heap read once took 64 KiB where the JDK's takes all 65,537 bytes.
+    a.configureBlocking(false);
+    byte[] sent = TestSupport.pattern(65_537, 3);
+    assertThat(a.write(ByteBuffer.wrap(sent))).isEqualTo(sent.length);
+    ByteBuffer got = ByteBuffer.allocate(sent.length);
+    assertThat(b.read(got)).isEqualTo(sent.length);
+    assertThat(got.array()).isEqualTo(sent);
+  }
 }

@@ -105,6 +105,12 @@ public final class TestSupport {
       if (c.endsWith(".LibC") && (m.equals("poll") || m.equals("epoll_wait"))) {
         return true; // a platform thread waiting on one of our channels or selectors
       }
+      if (c.endsWith(".LibC") && (m.equals("recvWaiting") || m.equals("sendWaiting"))) {
+        // a platform thread in a read or write that waits in the kernel; as with the JDK's read0,
+        // it may be about to enter the system call, which then returns at once after a close or
+        // shutdown, whose state the kernel keeps
+        return true;
+      }
       if (c.startsWith("sun.nio.ch.") && JDK_BLOCKING_CALLS.contains(m)) {
         return true; // a platform thread in a blocking call of a JDK channel or selector
       }

@@ -37,6 +37,12 @@ public final class LibC {
       critical("recv", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT));
   private static final MethodHandle SEND =
       critical("send", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT));
+  // recv and send that may block in the kernel (a platform thread's blocking read or write): not
+  // critical, so the thread leaves Java state and never holds up a safepoint; native memory only
+  private static final MethodHandle RECV_WAITING =
+      blocking("recv", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT));
+  private static final MethodHandle SEND_WAITING =
+      blocking("send", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT));
   private static final MethodHandle RECVMSG =
       critical("recvmsg", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_INT));
   private static final MethodHandle SENDMSG =
@@ -191,6 +197,24 @@ public final class LibC {
   public static long send(CallState cs, int fd, MemorySegment buf, long len, int flags) {
     try {
       return result((long) SEND.invokeExact(cs.segment(), fd, buf, len, flags), cs);
+    } catch (Throwable t) {
+      throw unexpected(t);
+    }
+  }
+
+  /** {@code recv} that may wait in the kernel: {@code buf} must be native and {@code cs} native. */
+  public static long recvWaiting(CallState cs, int fd, MemorySegment buf, long len, int flags) {
+    try {
+      return result((long) RECV_WAITING.invokeExact(cs.segment(), fd, buf, len, flags), cs);
+    } catch (Throwable t) {
+      throw unexpected(t);
+    }
+  }
+
+  /** {@code send} that may wait in the kernel: {@code buf} must be native and {@code cs} native. */
+  public static long sendWaiting(CallState cs, int fd, MemorySegment buf, long len, int flags) {
+    try {
+      return result((long) SEND_WAITING.invokeExact(cs.segment(), fd, buf, len, flags), cs);
     } catch (Throwable t) {
       throw unexpected(t);
     }

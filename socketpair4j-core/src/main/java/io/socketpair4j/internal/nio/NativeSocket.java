@@ -119,10 +119,25 @@ final class NativeSocket {
   private long loop(Transfer t, boolean blocking) throws IOException {
     int fd = handle.fd();
     boolean sending = t.sending();
+    // a platform thread's blocking stream call waits in the kernel (KernelWait); a closing or
+    // shutting-down thread wakes it with shutdown(2), so after it the state is checked as after a
+    // wait for readiness
+    boolean wait = blocking && !t.messages() && KernelWait.allowed();
     boolean yielded = false;
     long total = 0;
     for (; ; ) {
-      long n = t.attempt(fd);
+      long n = t.attempt(fd, wait);
+      if (wait && n < 0 && n != Transfer.END_OF_STREAM && n != Transfer.NOTHING_REQUESTED) {
+        if (handle.isClosed()) {
+          return total;
+        }
+        if (sending && outputShutdown) {
+          if (total > 0) {
+            return total;
+          }
+          throw new AsynchronousCloseException();
+        }
+      }
       if (n == Transfer.NOTHING_REQUESTED) {
         return total; // the buffers were emptied by another thread meanwhile: as the JDK, 0
       }
@@ -192,6 +207,13 @@ final class NativeSocket {
   void shutdown(int how) throws IOException {
     acquire();
     try {
+      // the state first: a thread blocked in the kernel wakes as soon as shutdown(2) runs, and
+      // must then find it (a write then reports AsynchronousCloseException, not EPIPE)
+      if (how == LinuxConstants.SHUT_RD) {
+        inputShutdown = true;
+      } else {
+        outputShutdown = true;
+      }
       int r = LibC.shutdown(CallState.heap(), handle.fd(), how);
       if (r < 0 && -r != Errno.ENOTCONN) {
         throw Errno.exception(-r, "shutdown");
@@ -199,13 +221,7 @@ final class NativeSocket {
     } finally {
       release();
     }
-    if (how == LinuxConstants.SHUT_RD) {
-      inputShutdown = true;
-      wake(reader);
-    } else {
-      outputShutdown = true;
-      wake(writer);
-    }
+    wake(how == LinuxConstants.SHUT_RD ? reader : writer);
   }
 
   /**

@@ -230,13 +230,22 @@ final class Transfer {
    * #NOTHING_REQUESTED}.
    */
   long attempt(int fd) {
+    return attempt(fd, false);
+  }
+
+  /**
+   * As {@link #attempt(int)}; with {@code wait}, a stream request for one buffer waits in the
+   * kernel ({@link KernelWait}) instead of returning {@code EAGAIN}. The caller is a platform
+   * thread in blocking mode.
+   */
+  long attempt(int fd, boolean wait) {
     if (kind.messages() || descriptorCount > 0 || room >= 0) {
       return message(fd);
     }
     if (buffer != null) {
       int position = buffer.position();
       int limit = buffer.limit();
-      return done(single(fd, buffer, position, position <= limit ? limit - position : 0));
+      return done(single(fd, buffer, position, position <= limit ? limit - position : 0, wait));
     }
     IoVectors v = vectors();
     try {
@@ -245,7 +254,7 @@ final class Transfer {
         return NOTHING_REQUESTED;
       }
       if (count == 1) {
-        return done(single(fd, v.buffer(0), v.position(0), v.length(0)));
+        return done(single(fd, v.buffer(0), v.position(0), v.length(0), wait));
       }
       return done(v.transfer(callState, fd, flags, sending));
     } finally {
@@ -339,13 +348,16 @@ final class Transfer {
     return control != null ? control : (control = new ControlMessages());
   }
 
-  private long single(int fd, ByteBuffer b, int position, int len) {
+  private long single(int fd, ByteBuffer b, int position, int len, boolean wait) {
     if (len == 0) {
       return NOTHING_REQUESTED;
     }
     MemorySegment m = memory.from(b, position);
     if (len > m.byteSize()) {
       throw new IllegalStateException("buffer changed during the call"); // cannot happen: lim<=cap
+    }
+    if (wait && (b.isDirect() || len <= KernelWait.MAX_STAGED)) {
+      return KernelWait.current().transfer(fd, sending, b, m, position, len, flags & ~MSG_DONTWAIT);
     }
     long n =
         sending ? LibC.send(callState, fd, m, len, flags) : LibC.recv(callState, fd, m, len, flags);
