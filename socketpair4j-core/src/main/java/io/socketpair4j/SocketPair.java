@@ -45,9 +45,12 @@ import java.nio.channels.SocketChannel;
  *
  * <ul>
  *   <li>{@code socketpair4j.rendezvous.dir}: the directory in which the private directories are
- *       made; by default {@code java.io.tmpdir}. If a socket path there could exceed what a
- *       UNIX-domain address holds ({@code sun_path}: 107 bytes on Linux and Windows, 103 on macOS
- *       and the BSDs), {@code /tmp} is used instead.
+ *       made. By default: {@code java.io.tmpdir} when it was set to something other than {@code
+ *       /tmp}; else {@code $XDG_RUNTIME_DIR} when it is a directory this user owns with mode 0700;
+ *       else {@code /dev/shm} when it is a writable directory with the sticky bit; else {@code
+ *       java.io.tmpdir} (a memory file system makes a pair cheaper). If a socket path there could
+ *       exceed what a UNIX-domain address holds ({@code sun_path}: 107 bytes on Linux and Windows,
+ *       103 on macOS and the BSDs), {@code /tmp} is used instead.
  *   <li>{@code socketpair4j.rendezvous.timeout}: how long one rendezvous may take, in milliseconds;
  *       10000 by default.
  *   <li>{@code socketpair4j.rendezvous.batch}: the most pairs one rendezvous makes; 32 by default,

@@ -9,6 +9,7 @@ import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.List;
 import java.util.stream.Stream;
@@ -109,7 +110,36 @@ class RendezvousTest {
     RendezvousSettings defaults = RendezvousSettings.current();
     assertThat(defaults.timeout()).isEqualTo(Duration.ofSeconds(10));
     assertThat(defaults.maxBatch()).isEqualTo(32);
-    assertThat(defaults.baseDirectory()).isEqualTo(Path.of(System.getProperty("java.io.tmpdir")));
+    assertThat(defaults.baseDirectory())
+        .isEqualTo(RendezvousSettings.defaultBase(System.getenv("XDG_RUNTIME_DIR")));
+  }
+
+  @Test
+  void theDefaultBaseIsAPrivateMemoryFileSystemWhereThereIsOne(@TempDir Path dir)
+      throws IOException {
+    String tmpdir = System.getProperty("java.io.tmpdir");
+    try {
+      System.setProperty("java.io.tmpdir", "/tmp");
+      Path runtime = Files.createDirectory(dir.resolve("runtime"));
+      Files.setPosixFilePermissions(runtime, PosixFilePermissions.fromString("rwx------"));
+      assertThat(RendezvousSettings.defaultBase(runtime.toString())).isEqualTo(runtime);
+      // XDG_RUNTIME_DIR that others can enter, or that is relative, is passed over
+      Files.setPosixFilePermissions(runtime, PosixFilePermissions.fromString("rwxr-xr-x"));
+      Path fallback = RendezvousSettings.defaultBase(null);
+      assertThat(RendezvousSettings.defaultBase(runtime.toString())).isEqualTo(fallback);
+      assertThat(RendezvousSettings.defaultBase("relative/dir")).isEqualTo(fallback);
+      // then /dev/shm where it is a sticky, writable directory (as on Linux), else /tmp
+      boolean shm =
+          Files.isDirectory(Path.of("/dev/shm"))
+              && Files.isWritable(Path.of("/dev/shm"))
+              && ((Integer) Files.getAttribute(Path.of("/dev/shm"), "unix:mode") & 01000) != 0;
+      assertThat(fallback).isEqualTo(Path.of(shm ? "/dev/shm" : "/tmp"));
+      // a java.io.tmpdir the user chose wins
+      System.setProperty("java.io.tmpdir", dir.toString());
+      assertThat(RendezvousSettings.defaultBase(runtime.toString())).isEqualTo(dir);
+    } finally {
+      System.setProperty("java.io.tmpdir", tmpdir);
+    }
   }
 
   @Test
