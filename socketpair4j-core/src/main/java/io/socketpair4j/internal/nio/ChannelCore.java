@@ -23,7 +23,6 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.locks.ReentrantLock;
-import java.util.function.BooleanSupplier;
 import jdk.net.ExtendedSocketOptions;
 
 /**
@@ -37,13 +36,19 @@ import jdk.net.ExtendedSocketOptions;
 final class ChannelCore {
   /**
    * What the channel around this core does for it: what only a subclass of {@code
-   * AbstractInterruptibleChannel} can do, given as method references ({@code this::begin}, ...).
+   * AbstractInterruptibleChannel} can do. The channel implements it itself, so that a channel costs
+   * no extra objects for it.
    */
-  record Owner(BooleanSupplier isOpen, BooleanSupplier isBlocking, Runnable begin, End end) {}
+  interface Owner {
+    boolean isOpen();
 
-  /** {@code AbstractInterruptibleChannel.end(completed)}. */
-  interface End {
-    void end(boolean completed) throws AsynchronousCloseException;
+    boolean isBlocking();
+
+    /** {@code AbstractInterruptibleChannel.begin()}. */
+    void beginBlocking();
+
+    /** {@code AbstractInterruptibleChannel.end(completed)}. */
+    void endBlocking(boolean completed) throws AsynchronousCloseException;
   }
 
   private static final Set<SocketOption<?>> OPTIONS =
@@ -81,9 +86,9 @@ final class ChannelCore {
   private final ReentrantLock writeLock = new ReentrantLock();
   private final Object stateLock = new Object();
 
-  /** Wraps {@code fd}, which {@code channel} now owns; {@code owner} acts for the channel. */
-  ChannelCore(Channel channel, Owner owner, int fd, SocketKind kind) {
-    this.owner = owner;
+  /** Wraps {@code fd}, which {@code channel} now owns; the channel acts as its {@link Owner}. */
+  <C extends Channel & Owner> ChannelCore(C channel, int fd, SocketKind kind) {
+    this.owner = channel;
     this.socket = new NativeSocket(fd, kind);
     FdHandle h = socket.handle(); // the cleaning action must not refer to the channel
     this.cleanable = Resources.CLEANER.register(channel, h::close);
@@ -363,18 +368,16 @@ final class ChannelCore {
     if (!t.hasRemaining() && !t.transfersWhenEmpty()) {
       return 0;
     }
-    boolean blocking = owner.isBlocking().getAsBoolean();
+    boolean blocking = owner.isBlocking();
     if (!blocking) {
       return socket.transfer(t, false);
     }
-    owner
-        .begin()
-        .run(); // an interrupt now closes the channel (at once if the status is already set)
+    owner.beginBlocking(); // an interrupt now closes the channel (at once if the status is set)
     try {
       return socket.transfer(t, true);
     } finally {
       try {
-        owner.end().end(t.completed());
+        owner.endBlocking(t.completed());
       } catch (AsynchronousCloseException e) {
         ControlMessages c = t.received();
         if (c != null) {
@@ -386,7 +389,7 @@ final class ChannelCore {
   }
 
   void ensureOpen() throws ClosedChannelException {
-    if (!owner.isOpen().getAsBoolean()) {
+    if (!owner.isOpen()) {
       throw new ClosedChannelException();
     }
   }
@@ -516,7 +519,7 @@ final class ChannelCore {
   /** {@code "UnixSocketChannel[connected fd=5 ishut]"}. */
   String describe(String type) {
     StringBuilder sb = new StringBuilder(type).append('[');
-    if (!owner.isOpen().getAsBoolean()) {
+    if (!owner.isOpen()) {
       sb.append("closed");
     } else {
       sb.append("connected fd=").append(socket.fd());

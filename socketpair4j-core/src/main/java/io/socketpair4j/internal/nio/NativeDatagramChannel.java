@@ -15,6 +15,7 @@ import java.net.UnixDomainSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.AlreadyBoundException;
 import java.nio.channels.AlreadyConnectedException;
+import java.nio.channels.AsynchronousCloseException;
 import java.nio.channels.Channel;
 import java.nio.channels.MembershipKey;
 import java.nio.channels.UnsupportedAddressTypeException;
@@ -27,7 +28,7 @@ import java.util.Set;
  * the {@link ChannelCore} it shares with {@link NativeSocketChannel}, with a transfer layer that
  * carries one whole message per call.
  */
-public final class NativeDatagramChannel extends UnixDatagramChannel {
+public final class NativeDatagramChannel extends UnixDatagramChannel implements ChannelCore.Owner {
   private final ChannelCore core;
 
   /**
@@ -40,11 +41,17 @@ public final class NativeDatagramChannel extends UnixDatagramChannel {
     if (kind.endOfStreamByTimestamp()) {
       SocketOptions.setInt(fd, LinuxConstants.SO_TIMESTAMP, 1);
     }
-    this.core = new ChannelCore(this, owner(), fd, kind);
+    this.core = new ChannelCore(this, fd, kind);
   }
 
-  private ChannelCore.Owner owner() {
-    return new ChannelCore.Owner(this::isOpen, this::isBlocking, this::begin, this::end);
+  @Override
+  public void beginBlocking() {
+    begin();
+  }
+
+  @Override
+  public void endBlocking(boolean completed) throws AsynchronousCloseException {
+    end(completed);
   }
 
   ChannelCore core() {

@@ -10,6 +10,7 @@ import java.net.SocketOption;
 import java.nio.ByteBuffer;
 import java.nio.channels.AlreadyBoundException;
 import java.nio.channels.AlreadyConnectedException;
+import java.nio.channels.AsynchronousCloseException;
 import java.nio.channels.Channel;
 import java.nio.channels.spi.SelectorProvider;
 import java.util.Set;
@@ -21,17 +22,23 @@ import java.util.Set;
  * NativeSocket}, which owns the descriptor and runs every read and write through the transfer layer
  * ({@link Transfer}) and its one loop.
  */
-public final class NativeSocketChannel extends UnixSocketChannel {
+public final class NativeSocketChannel extends UnixSocketChannel implements ChannelCore.Owner {
   private final ChannelCore core;
 
   /** Wraps {@code fd}, a connected stream socket, which this channel now owns. */
   public NativeSocketChannel(SelectorProvider provider, int fd) {
     super(provider);
-    this.core = new ChannelCore(this, owner(), fd, SocketKind.STREAM);
+    this.core = new ChannelCore(this, fd, SocketKind.STREAM);
   }
 
-  private ChannelCore.Owner owner() {
-    return new ChannelCore.Owner(this::isOpen, this::isBlocking, this::begin, this::end);
+  @Override
+  public void beginBlocking() {
+    begin();
+  }
+
+  @Override
+  public void endBlocking(boolean completed) throws AsynchronousCloseException {
+    end(completed);
   }
 
   ChannelCore core() {
