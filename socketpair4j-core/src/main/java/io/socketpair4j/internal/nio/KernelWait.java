@@ -15,10 +15,11 @@ import java.nio.ByteBuffer;
  * <p>Such a call is not a critical downcall: the thread leaves Java state while it waits, so it
  * never holds up a safepoint, and it can be given native memory only. A direct buffer's memory is
  * used as it is (its scope held for the call, as everywhere); a heap buffer's bytes go through this
- * thread's staging memory when the request is at most {@link #MAX_STAGED} bytes, as the JDK's
- * channels stage heap buffers through temporary direct buffers; a larger heap request takes the
- * non-blocking path (the heap array given to a critical call, then a wait for readiness), so that
- * one read still takes everything that is there, as the JDK's does.
+ * thread's staging memory when the request is at most {@link #MAX_STAGED} bytes (for a send, only
+ * after a non-blocking send of the array itself found no space), as the JDK's channels stage heap
+ * buffers through temporary direct buffers; a larger heap request takes the non-blocking path (the
+ * heap array given to a critical call, then a wait for readiness), so that one read still takes
+ * everything that is there, as the JDK's does.
  *
  * <p>What ends the wait: data or space, the peer's close, and every local event that must end it
  * ({@code close}, an interrupt through {@code begin}/{@code end}, {@code shutdownInput} or {@code

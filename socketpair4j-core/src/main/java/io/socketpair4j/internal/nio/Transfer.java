@@ -8,6 +8,7 @@ import static io.socketpair4j.internal.linux.LinuxConstants.MSG_PEEK;
 import static io.socketpair4j.internal.linux.LinuxConstants.MSG_TRUNC;
 
 import io.socketpair4j.internal.linux.CallState;
+import io.socketpair4j.internal.linux.Errno;
 import io.socketpair4j.internal.linux.LibC;
 import java.lang.foreign.MemorySegment;
 import java.nio.ByteBuffer;
@@ -356,13 +357,20 @@ final class Transfer {
     if (len > m.byteSize()) {
       throw new IllegalStateException("buffer changed during the call"); // cannot happen: lim<=cap
     }
-    if (wait && (b.isDirect() || len <= KernelWait.MAX_STAGED)) {
+    // Waiting in the kernel: a direct buffer at once; a heap buffer's receive at once too (only
+    // the bytes received are copied out of the staging memory); a heap buffer's send only when a
+    // non-blocking send, which gives the kernel the array itself, finds no space (a send usually
+    // finds space, and then costs no copy)
+    boolean staged = wait && !b.isDirect() && len <= KernelWait.MAX_STAGED;
+    if (wait && (b.isDirect() || (staged && !sending))) {
       return KernelWait.current().transfer(fd, sending, b, m, position, len, flags & ~MSG_DONTWAIT);
     }
     long n =
         sending ? LibC.send(callState, fd, m, len, flags) : LibC.recv(callState, fd, m, len, flags);
     if (n > 0) {
       b.position(position + (int) n);
+    } else if (n == -Errno.EAGAIN && staged) {
+      return KernelWait.current().transfer(fd, true, b, m, position, len, flags & ~MSG_DONTWAIT);
     }
     return n;
   }
