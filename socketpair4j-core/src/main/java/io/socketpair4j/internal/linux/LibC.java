@@ -8,6 +8,7 @@ import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.Linker;
 import java.lang.foreign.MemorySegment;
 import java.lang.invoke.MethodHandle;
+import java.util.Objects;
 
 /**
  * The typed binding to the C library: one static method per libc function socketpair4j calls.
@@ -26,61 +27,123 @@ public final class LibC {
   static final Linker.Option ERRNO = Linker.Option.captureCallState("errno");
   static final Linker.Option CRITICAL = Linker.Option.critical(true);
 
-  private static final MethodHandle SOCKETPAIR =
-      critical(
-          "socketpair", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS));
-  private static final MethodHandle CLOSE =
-      critical("close", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
-  private static final MethodHandle SHUTDOWN =
-      critical("shutdown", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT));
-  private static final MethodHandle RECV =
-      critical("recv", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT));
-  private static final MethodHandle SEND =
-      critical("send", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT));
+  private static final class Socketpair {
+    static final MethodHandle HANDLE =
+        critical(
+            "socketpair", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS));
+  }
+
+  private static final class Close {
+    static final MethodHandle HANDLE = critical("close", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
+  }
+
+  private static final class Shutdown {
+    static final MethodHandle HANDLE =
+        critical("shutdown", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT));
+  }
+
+  private static final class Recv {
+    static final MethodHandle HANDLE =
+        critical("recv", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT));
+  }
+
+  private static final class Send {
+    static final MethodHandle HANDLE =
+        critical("send", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT));
+  }
+
   // recv and send that may block in the kernel (a platform thread's blocking read or write): not
   // critical, so the thread leaves Java state and never holds up a safepoint; native memory only
-  private static final MethodHandle RECV_WAITING =
-      blocking("recv", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT));
-  private static final MethodHandle SEND_WAITING =
-      blocking("send", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT));
-  private static final MethodHandle RECVMSG =
-      critical("recvmsg", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_INT));
-  private static final MethodHandle SENDMSG =
-      critical("sendmsg", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_INT));
-  private static final MethodHandle READ =
-      critical("read", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG));
-  private static final MethodHandle WRITE =
-      critical("write", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG));
-  private static final MethodHandle GETSOCKOPT =
-      critical(
-          "getsockopt",
-          FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, ADDRESS));
-  private static final MethodHandle SETSOCKOPT =
-      critical(
-          "setsockopt",
-          FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT));
-  private static final MethodHandle GETSOCKNAME =
-      critical("getsockname", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, ADDRESS));
-  private static final MethodHandle GETPEERNAME =
-      critical("getpeername", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, ADDRESS));
-  private static final MethodHandle FCNTL =
-      LINKER.downcallHandle(
-          LINKER.defaultLookup().findOrThrow("fcntl"),
-          FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT),
-          ERRNO,
-          CRITICAL,
-          Linker.Option.firstVariadicArg(2));
-  private static final MethodHandle EPOLL_CREATE1 =
-      critical("epoll_create1", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
-  private static final MethodHandle EPOLL_CTL =
-      critical("epoll_ctl", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS));
-  private static final MethodHandle EVENTFD =
-      critical("eventfd", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT));
-  private static final MethodHandle POLL =
-      blocking("poll", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT));
-  private static final MethodHandle EPOLL_WAIT =
-      blocking(
-          "epoll_wait", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT));
+  private static final class RecvWaiting {
+    static final MethodHandle HANDLE =
+        blocking("recv", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT));
+  }
+
+  private static final class SendWaiting {
+    static final MethodHandle HANDLE =
+        blocking("send", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT));
+  }
+
+  private static final class Recvmsg {
+    static final MethodHandle HANDLE =
+        critical("recvmsg", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_INT));
+  }
+
+  private static final class Sendmsg {
+    static final MethodHandle HANDLE =
+        critical("sendmsg", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_INT));
+  }
+
+  private static final class Read {
+    static final MethodHandle HANDLE =
+        critical("read", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG));
+  }
+
+  private static final class Write {
+    static final MethodHandle HANDLE =
+        critical("write", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG));
+  }
+
+  private static final class Getsockopt {
+    static final MethodHandle HANDLE =
+        critical(
+            "getsockopt",
+            FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, ADDRESS));
+  }
+
+  private static final class Setsockopt {
+    static final MethodHandle HANDLE =
+        critical(
+            "setsockopt",
+            FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT));
+  }
+
+  private static final class Getsockname {
+    static final MethodHandle HANDLE =
+        critical("getsockname", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, ADDRESS));
+  }
+
+  private static final class Getpeername {
+    static final MethodHandle HANDLE =
+        critical("getpeername", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, ADDRESS));
+  }
+
+  private static final class Fcntl {
+    static final MethodHandle HANDLE =
+        LINKER.downcallHandle(
+            LINKER.defaultLookup().findOrThrow("fcntl"),
+            FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT),
+            ERRNO,
+            CRITICAL,
+            Linker.Option.firstVariadicArg(2));
+  }
+
+  private static final class EpollCreate1 {
+    static final MethodHandle HANDLE =
+        critical("epoll_create1", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
+  }
+
+  private static final class EpollCtl {
+    static final MethodHandle HANDLE =
+        critical(
+            "epoll_ctl", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS));
+  }
+
+  private static final class Eventfd {
+    static final MethodHandle HANDLE =
+        critical("eventfd", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT));
+  }
+
+  private static final class Poll {
+    static final MethodHandle HANDLE =
+        blocking("poll", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT));
+  }
+
+  private static final class EpollWait {
+    static final MethodHandle HANDLE =
+        blocking(
+            "epoll_wait", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT));
+  }
 
   /**
    * {@code syscall(number, fd, msghdr, flags, ...)} for {@code sendmsg} and {@code recvmsg}, with
@@ -89,34 +152,43 @@ public final class LibC {
    * the linker: it holds the scope of every segment passed to a downcall until the call returns, so
    * the memory that the iovecs point into cannot be freed while the kernel uses it.
    */
-  private static final MethodHandle SYSCALL_MSG =
-      LINKER.downcallHandle(
-          LINKER.defaultLookup().findOrThrow("syscall"),
-          FunctionDescriptor.of(
-              JAVA_LONG, JAVA_LONG, JAVA_LONG, ADDRESS, JAVA_LONG, ADDRESS, ADDRESS, ADDRESS,
-              ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS),
-          ERRNO,
-          CRITICAL,
-          Linker.Option.firstVariadicArg(1));
+  private static final class SyscallMsg {
+    static final MethodHandle HANDLE =
+        LINKER.downcallHandle(
+            LINKER.defaultLookup().findOrThrow("syscall"),
+            FunctionDescriptor.of(
+                JAVA_LONG, JAVA_LONG, JAVA_LONG, ADDRESS, JAVA_LONG, ADDRESS, ADDRESS, ADDRESS,
+                ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS),
+            ERRNO,
+            CRITICAL,
+            Linker.Option.firstVariadicArg(1));
+  }
 
   /** {@code syscall(SYS_fstat, fd, statbuf)}: the kernel's fstat, whatever the C library's age. */
-  private static final MethodHandle SYSCALL_FSTAT =
-      LINKER.downcallHandle(
-          LINKER.defaultLookup().findOrThrow("syscall"),
-          FunctionDescriptor.of(JAVA_LONG, JAVA_LONG, JAVA_LONG, ADDRESS),
-          ERRNO,
-          CRITICAL,
-          Linker.Option.firstVariadicArg(1));
+  private static final class SyscallFstat {
+    static final MethodHandle HANDLE =
+        LINKER.downcallHandle(
+            LINKER.defaultLookup().findOrThrow("syscall"),
+            FunctionDescriptor.of(JAVA_LONG, JAVA_LONG, JAVA_LONG, ADDRESS),
+            ERRNO,
+            CRITICAL,
+            Linker.Option.firstVariadicArg(1));
+  }
 
   // getpwuid_r(uid, pwd, buf, buflen, result) and getgrgid_r: they may consult name services
-  private static final MethodHandle GETPWUID_R =
-      plain(
-          "getpwuid_r",
-          FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, ADDRESS, JAVA_LONG, ADDRESS));
-  private static final MethodHandle GETGRGID_R =
-      plain(
-          "getgrgid_r",
-          FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, ADDRESS, JAVA_LONG, ADDRESS));
+  private static final class GetpwuidR {
+    static final MethodHandle HANDLE =
+        plain(
+            "getpwuid_r",
+            FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, ADDRESS, JAVA_LONG, ADDRESS));
+  }
+
+  private static final class GetgrgidR {
+    static final MethodHandle HANDLE =
+        plain(
+            "getgrgid_r",
+            FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, ADDRESS, JAVA_LONG, ADDRESS));
+  }
 
   /** How many segments one {@code sendmsg} or {@code recvmsg} call with held segments holds. */
   public static final int HELD_SEGMENTS = 8;
@@ -134,8 +206,14 @@ public final class LibC {
     return LINKER.downcallHandle(LINKER.defaultLookup().findOrThrow(name), descriptor);
   }
 
-  /** Forces the bindings to be made; throws if native access is unavailable. */
-  public static void load() {}
+  /**
+   * Makes the first binding, which throws if native access is unavailable. Each function is bound
+   * on its first use (each handle lives in a holder class of its own): binding all of them at once
+   * made the first {@code UnixSocketPair.open()} in a JVM take 140–190 ms.
+   */
+  public static void load() {
+    Objects.requireNonNull(Close.HANDLE);
+  }
 
   static int result(int r, CallState cs) {
     return r >= 0 ? r : -cs.errno();
@@ -164,7 +242,8 @@ public final class LibC {
   /** {@code socketpair(domain, type, protocol, sv)}; {@code sv} holds two ints. */
   public static int socketpair(CallState cs, int domain, int type, int protocol, MemorySegment sv) {
     try {
-      return result((int) SOCKETPAIR.invokeExact(cs.segment(), domain, type, protocol, sv), cs);
+      return result(
+          (int) Socketpair.HANDLE.invokeExact(cs.segment(), domain, type, protocol, sv), cs);
     } catch (Throwable t) {
       throw unexpected(t);
     }
@@ -172,7 +251,7 @@ public final class LibC {
 
   public static int close(CallState cs, int fd) {
     try {
-      return result((int) CLOSE.invokeExact(cs.segment(), fd), cs);
+      return result((int) Close.HANDLE.invokeExact(cs.segment(), fd), cs);
     } catch (Throwable t) {
       throw unexpected(t);
     }
@@ -180,7 +259,7 @@ public final class LibC {
 
   public static int shutdown(CallState cs, int fd, int how) {
     try {
-      return result((int) SHUTDOWN.invokeExact(cs.segment(), fd, how), cs);
+      return result((int) Shutdown.HANDLE.invokeExact(cs.segment(), fd, how), cs);
     } catch (Throwable t) {
       throw unexpected(t);
     }
@@ -188,7 +267,7 @@ public final class LibC {
 
   public static long recv(CallState cs, int fd, MemorySegment buf, long len, int flags) {
     try {
-      return result((long) RECV.invokeExact(cs.segment(), fd, buf, len, flags), cs);
+      return result((long) Recv.HANDLE.invokeExact(cs.segment(), fd, buf, len, flags), cs);
     } catch (Throwable t) {
       throw unexpected(t);
     }
@@ -196,7 +275,7 @@ public final class LibC {
 
   public static long send(CallState cs, int fd, MemorySegment buf, long len, int flags) {
     try {
-      return result((long) SEND.invokeExact(cs.segment(), fd, buf, len, flags), cs);
+      return result((long) Send.HANDLE.invokeExact(cs.segment(), fd, buf, len, flags), cs);
     } catch (Throwable t) {
       throw unexpected(t);
     }
@@ -205,7 +284,7 @@ public final class LibC {
   /** {@code recv} that may wait in the kernel: {@code buf} must be native and {@code cs} native. */
   public static long recvWaiting(CallState cs, int fd, MemorySegment buf, long len, int flags) {
     try {
-      return result((long) RECV_WAITING.invokeExact(cs.segment(), fd, buf, len, flags), cs);
+      return result((long) RecvWaiting.HANDLE.invokeExact(cs.segment(), fd, buf, len, flags), cs);
     } catch (Throwable t) {
       throw unexpected(t);
     }
@@ -214,7 +293,7 @@ public final class LibC {
   /** {@code send} that may wait in the kernel: {@code buf} must be native and {@code cs} native. */
   public static long sendWaiting(CallState cs, int fd, MemorySegment buf, long len, int flags) {
     try {
-      return result((long) SEND_WAITING.invokeExact(cs.segment(), fd, buf, len, flags), cs);
+      return result((long) SendWaiting.HANDLE.invokeExact(cs.segment(), fd, buf, len, flags), cs);
     } catch (Throwable t) {
       throw unexpected(t);
     }
@@ -222,7 +301,7 @@ public final class LibC {
 
   public static long recvmsg(CallState cs, int fd, MemorySegment msghdr, int flags) {
     try {
-      return result((long) RECVMSG.invokeExact(cs.segment(), fd, msghdr, flags), cs);
+      return result((long) Recvmsg.HANDLE.invokeExact(cs.segment(), fd, msghdr, flags), cs);
     } catch (Throwable t) {
       throw unexpected(t);
     }
@@ -230,7 +309,7 @@ public final class LibC {
 
   public static long sendmsg(CallState cs, int fd, MemorySegment msghdr, int flags) {
     try {
-      return result((long) SENDMSG.invokeExact(cs.segment(), fd, msghdr, flags), cs);
+      return result((long) Sendmsg.HANDLE.invokeExact(cs.segment(), fd, msghdr, flags), cs);
     } catch (Throwable t) {
       throw unexpected(t);
     }
@@ -257,7 +336,7 @@ public final class LibC {
     try {
       return result(
           (long)
-              SYSCALL_MSG.invokeExact(
+              SyscallMsg.HANDLE.invokeExact(
                   cs.segment(),
                   number,
                   (long) fd,
@@ -283,7 +362,8 @@ public final class LibC {
       return (int)
           result(
               (long)
-                  SYSCALL_FSTAT.invokeExact(cs.segment(), LinuxAbi.SYS_FSTAT, (long) fd, statbuf),
+                  SyscallFstat.HANDLE.invokeExact(
+                      cs.segment(), LinuxAbi.SYS_FSTAT, (long) fd, statbuf),
               cs);
     } catch (Throwable t) {
       throw unexpected(t);
@@ -299,8 +379,8 @@ public final class LibC {
       boolean group, int id, MemorySegment entry, MemorySegment buf, MemorySegment result) {
     try {
       return group
-          ? (int) GETGRGID_R.invokeExact(id, entry, buf, buf.byteSize(), result)
-          : (int) GETPWUID_R.invokeExact(id, entry, buf, buf.byteSize(), result);
+          ? (int) GetgrgidR.HANDLE.invokeExact(id, entry, buf, buf.byteSize(), result)
+          : (int) GetpwuidR.HANDLE.invokeExact(id, entry, buf, buf.byteSize(), result);
     } catch (Throwable t) {
       throw unexpected(t);
     }
@@ -308,7 +388,7 @@ public final class LibC {
 
   public static long read(CallState cs, int fd, MemorySegment buf, long len) {
     try {
-      return result((long) READ.invokeExact(cs.segment(), fd, buf, len), cs);
+      return result((long) Read.HANDLE.invokeExact(cs.segment(), fd, buf, len), cs);
     } catch (Throwable t) {
       throw unexpected(t);
     }
@@ -316,7 +396,7 @@ public final class LibC {
 
   public static long write(CallState cs, int fd, MemorySegment buf, long len) {
     try {
-      return result((long) WRITE.invokeExact(cs.segment(), fd, buf, len), cs);
+      return result((long) Write.HANDLE.invokeExact(cs.segment(), fd, buf, len), cs);
     } catch (Throwable t) {
       throw unexpected(t);
     }
@@ -325,7 +405,8 @@ public final class LibC {
   public static int getsockopt(
       CallState cs, int fd, int level, int name, MemorySegment value, MemorySegment len) {
     try {
-      return result((int) GETSOCKOPT.invokeExact(cs.segment(), fd, level, name, value, len), cs);
+      return result(
+          (int) Getsockopt.HANDLE.invokeExact(cs.segment(), fd, level, name, value, len), cs);
     } catch (Throwable t) {
       throw unexpected(t);
     }
@@ -334,7 +415,8 @@ public final class LibC {
   public static int setsockopt(
       CallState cs, int fd, int level, int name, MemorySegment value, int len) {
     try {
-      return result((int) SETSOCKOPT.invokeExact(cs.segment(), fd, level, name, value, len), cs);
+      return result(
+          (int) Setsockopt.HANDLE.invokeExact(cs.segment(), fd, level, name, value, len), cs);
     } catch (Throwable t) {
       throw unexpected(t);
     }
@@ -342,7 +424,7 @@ public final class LibC {
 
   public static int getsockname(CallState cs, int fd, MemorySegment addr, MemorySegment len) {
     try {
-      return result((int) GETSOCKNAME.invokeExact(cs.segment(), fd, addr, len), cs);
+      return result((int) Getsockname.HANDLE.invokeExact(cs.segment(), fd, addr, len), cs);
     } catch (Throwable t) {
       throw unexpected(t);
     }
@@ -350,7 +432,7 @@ public final class LibC {
 
   public static int getpeername(CallState cs, int fd, MemorySegment addr, MemorySegment len) {
     try {
-      return result((int) GETPEERNAME.invokeExact(cs.segment(), fd, addr, len), cs);
+      return result((int) Getpeername.HANDLE.invokeExact(cs.segment(), fd, addr, len), cs);
     } catch (Throwable t) {
       throw unexpected(t);
     }
@@ -359,7 +441,7 @@ public final class LibC {
   /** {@code fcntl(fd, cmd, arg)} for the integer-argument commands. */
   public static int fcntl(CallState cs, int fd, int cmd, int arg) {
     try {
-      return result((int) FCNTL.invokeExact(cs.segment(), fd, cmd, arg), cs);
+      return result((int) Fcntl.HANDLE.invokeExact(cs.segment(), fd, cmd, arg), cs);
     } catch (Throwable t) {
       throw unexpected(t);
     }
@@ -367,7 +449,7 @@ public final class LibC {
 
   public static int epoll_create1(CallState cs, int flags) {
     try {
-      return result((int) EPOLL_CREATE1.invokeExact(cs.segment(), flags), cs);
+      return result((int) EpollCreate1.HANDLE.invokeExact(cs.segment(), flags), cs);
     } catch (Throwable t) {
       throw unexpected(t);
     }
@@ -375,7 +457,7 @@ public final class LibC {
 
   public static int epoll_ctl(CallState cs, int epfd, int op, int fd, MemorySegment event) {
     try {
-      return result((int) EPOLL_CTL.invokeExact(cs.segment(), epfd, op, fd, event), cs);
+      return result((int) EpollCtl.HANDLE.invokeExact(cs.segment(), epfd, op, fd, event), cs);
     } catch (Throwable t) {
       throw unexpected(t);
     }
@@ -383,7 +465,7 @@ public final class LibC {
 
   public static int eventfd(CallState cs, int initval, int flags) {
     try {
-      return result((int) EVENTFD.invokeExact(cs.segment(), initval, flags), cs);
+      return result((int) Eventfd.HANDLE.invokeExact(cs.segment(), initval, flags), cs);
     } catch (Throwable t) {
       throw unexpected(t);
     }
@@ -392,7 +474,7 @@ public final class LibC {
   /** {@code poll(fds, nfds, timeout)}; may block, so {@code cs} must be native. */
   public static int poll(CallState cs, MemorySegment fds, long nfds, int timeoutMillis) {
     try {
-      return result((int) POLL.invokeExact(cs.segment(), fds, nfds, timeoutMillis), cs);
+      return result((int) Poll.HANDLE.invokeExact(cs.segment(), fds, nfds, timeoutMillis), cs);
     } catch (Throwable t) {
       throw unexpected(t);
     }
@@ -403,7 +485,8 @@ public final class LibC {
       CallState cs, int epfd, MemorySegment events, int maxEvents, int timeoutMillis) {
     try {
       return result(
-          (int) EPOLL_WAIT.invokeExact(cs.segment(), epfd, events, maxEvents, timeoutMillis), cs);
+          (int) EpollWait.HANDLE.invokeExact(cs.segment(), epfd, events, maxEvents, timeoutMillis),
+          cs);
     } catch (Throwable t) {
       throw unexpected(t);
     }

@@ -30,21 +30,37 @@ import java.util.Optional;
 public final class ProcessCalls {
   private ProcessCalls() {}
 
-  private static final MethodHandle POSIX_SPAWNP =
-      plain(
-          "posix_spawnp",
-          FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS));
-  private static final MethodHandle ACTIONS_INIT =
-      plain("posix_spawn_file_actions_init", FunctionDescriptor.of(JAVA_INT, ADDRESS));
-  private static final MethodHandle ACTIONS_DESTROY =
-      plain("posix_spawn_file_actions_destroy", FunctionDescriptor.of(JAVA_INT, ADDRESS));
-  private static final MethodHandle ADD_DUP2 =
-      plain(
-          "posix_spawn_file_actions_adddup2",
-          FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT));
-  private static final MethodHandle ADD_CLOSE =
-      plain(
-          "posix_spawn_file_actions_addclose", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT));
+  private static final class PosixSpawnp {
+    static final MethodHandle HANDLE =
+        plain(
+            "posix_spawnp",
+            FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS));
+  }
+
+  private static final class ActionsInit {
+    static final MethodHandle HANDLE =
+        plain("posix_spawn_file_actions_init", FunctionDescriptor.of(JAVA_INT, ADDRESS));
+  }
+
+  private static final class ActionsDestroy {
+    static final MethodHandle HANDLE =
+        plain("posix_spawn_file_actions_destroy", FunctionDescriptor.of(JAVA_INT, ADDRESS));
+  }
+
+  private static final class AddDup2 {
+    static final MethodHandle HANDLE =
+        plain(
+            "posix_spawn_file_actions_adddup2",
+            FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT));
+  }
+
+  private static final class AddClose {
+    static final MethodHandle HANDLE =
+        plain(
+            "posix_spawn_file_actions_addclose",
+            FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT));
+  }
+
   private static final MethodHandle ADD_CLOSEFROM =
       optional(
           "posix_spawn_file_actions_addclosefrom_np",
@@ -53,41 +69,76 @@ public final class ProcessCalls {
       optional(
           "posix_spawn_file_actions_addchdir_np",
           FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS));
-  private static final MethodHandle ATTR_INIT =
-      plain("posix_spawnattr_init", FunctionDescriptor.of(JAVA_INT, ADDRESS));
-  private static final MethodHandle ATTR_DESTROY =
-      plain("posix_spawnattr_destroy", FunctionDescriptor.of(JAVA_INT, ADDRESS));
-  private static final MethodHandle ATTR_SETFLAGS =
-      plain("posix_spawnattr_setflags", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_SHORT));
-  private static final MethodHandle ATTR_SETSIGMASK =
-      plain("posix_spawnattr_setsigmask", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS));
-  private static final MethodHandle ATTR_SETSIGDEFAULT =
-      plain("posix_spawnattr_setsigdefault", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS));
-  private static final MethodHandle SIGEMPTYSET =
-      plain("sigemptyset", FunctionDescriptor.of(JAVA_INT, ADDRESS));
-  private static final MethodHandle SIGACTION =
-      critical("sigaction", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, ADDRESS));
-  private static final MethodHandle WAITID =
-      blocking("waitid", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT));
-  private static final MethodHandle KILL =
-      critical("kill", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT));
-  private static final MethodHandle PIPE2 =
-      critical("pipe2", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT));
-  private static final MethodHandle OPEN =
-      LINKER.downcallHandle(
-          LINKER.defaultLookup().findOrThrow("open"),
-          FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT),
-          LibC.ERRNO,
-          Linker.Option.firstVariadicArg(2));
+
+  private static final class AttrInit {
+    static final MethodHandle HANDLE =
+        plain("posix_spawnattr_init", FunctionDescriptor.of(JAVA_INT, ADDRESS));
+  }
+
+  private static final class AttrDestroy {
+    static final MethodHandle HANDLE =
+        plain("posix_spawnattr_destroy", FunctionDescriptor.of(JAVA_INT, ADDRESS));
+  }
+
+  private static final class AttrSetflags {
+    static final MethodHandle HANDLE =
+        plain("posix_spawnattr_setflags", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_SHORT));
+  }
+
+  private static final class AttrSetsigmask {
+    static final MethodHandle HANDLE =
+        plain("posix_spawnattr_setsigmask", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS));
+  }
+
+  private static final class AttrSetsigdefault {
+    static final MethodHandle HANDLE =
+        plain("posix_spawnattr_setsigdefault", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS));
+  }
+
+  private static final class Sigemptyset {
+    static final MethodHandle HANDLE =
+        plain("sigemptyset", FunctionDescriptor.of(JAVA_INT, ADDRESS));
+  }
+
+  private static final class Sigaction {
+    static final MethodHandle HANDLE =
+        critical("sigaction", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, ADDRESS));
+  }
+
+  private static final class Waitid {
+    static final MethodHandle HANDLE =
+        blocking("waitid", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT));
+  }
+
+  private static final class Kill {
+    static final MethodHandle HANDLE =
+        critical("kill", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT));
+  }
+
+  private static final class Pipe2 {
+    static final MethodHandle HANDLE =
+        critical("pipe2", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT));
+  }
+
+  private static final class Open {
+    static final MethodHandle HANDLE =
+        LINKER.downcallHandle(
+            LINKER.defaultLookup().findOrThrow("open"),
+            FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT),
+            LibC.ERRNO,
+            Linker.Option.firstVariadicArg(2));
+  }
 
   /** {@code syscall(number, a, b, c, d)} for the pidfd calls, whatever the C library's age. */
-  private static final MethodHandle SYSCALL4 =
-      LINKER.downcallHandle(
-          LINKER.defaultLookup().findOrThrow("syscall"),
-          FunctionDescriptor.of(JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG),
-          LibC.ERRNO,
-          LibC.CRITICAL,
-          Linker.Option.firstVariadicArg(1));
+  private static final class Syscall4 {
+    static final MethodHandle HANDLE =
+        LINKER.downcallHandle(
+            LINKER.defaultLookup().findOrThrow("syscall"),
+            FunctionDescriptor.of(JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG),
+            LibC.ERRNO,
+            LibC.CRITICAL,
+            Linker.Option.firstVariadicArg(1));
+  }
 
   /** Whether the C library has {@code posix_spawn_file_actions_addclosefrom_np}. */
   public static final boolean HAS_ADDCLOSEFROM = ADD_CLOSEFROM != null;
@@ -109,7 +160,7 @@ public final class ProcessCalls {
       MemorySegment argv,
       MemorySegment envp) {
     try {
-      return (int) POSIX_SPAWNP.invokeExact(pid, file, actions, attr, argv, envp);
+      return (int) PosixSpawnp.HANDLE.invokeExact(pid, file, actions, attr, argv, envp);
     } catch (Throwable t) {
       throw unexpected(t);
     }
@@ -117,7 +168,7 @@ public final class ProcessCalls {
 
   public static int fileActionsInit(MemorySegment actions) {
     try {
-      return (int) ACTIONS_INIT.invokeExact(actions);
+      return (int) ActionsInit.HANDLE.invokeExact(actions);
     } catch (Throwable t) {
       throw unexpected(t);
     }
@@ -125,7 +176,7 @@ public final class ProcessCalls {
 
   public static int fileActionsDestroy(MemorySegment actions) {
     try {
-      return (int) ACTIONS_DESTROY.invokeExact(actions);
+      return (int) ActionsDestroy.HANDLE.invokeExact(actions);
     } catch (Throwable t) {
       throw unexpected(t);
     }
@@ -133,7 +184,7 @@ public final class ProcessCalls {
 
   public static int addDup2(MemorySegment actions, int fd, int newFd) {
     try {
-      return (int) ADD_DUP2.invokeExact(actions, fd, newFd);
+      return (int) AddDup2.HANDLE.invokeExact(actions, fd, newFd);
     } catch (Throwable t) {
       throw unexpected(t);
     }
@@ -141,7 +192,7 @@ public final class ProcessCalls {
 
   public static int addClose(MemorySegment actions, int fd) {
     try {
-      return (int) ADD_CLOSE.invokeExact(actions, fd);
+      return (int) AddClose.HANDLE.invokeExact(actions, fd);
     } catch (Throwable t) {
       throw unexpected(t);
     }
@@ -167,7 +218,7 @@ public final class ProcessCalls {
 
   public static int attrInit(MemorySegment attr) {
     try {
-      return (int) ATTR_INIT.invokeExact(attr);
+      return (int) AttrInit.HANDLE.invokeExact(attr);
     } catch (Throwable t) {
       throw unexpected(t);
     }
@@ -175,7 +226,7 @@ public final class ProcessCalls {
 
   public static int attrDestroy(MemorySegment attr) {
     try {
-      return (int) ATTR_DESTROY.invokeExact(attr);
+      return (int) AttrDestroy.HANDLE.invokeExact(attr);
     } catch (Throwable t) {
       throw unexpected(t);
     }
@@ -183,7 +234,7 @@ public final class ProcessCalls {
 
   public static int attrSetFlags(MemorySegment attr, short flags) {
     try {
-      return (int) ATTR_SETFLAGS.invokeExact(attr, flags);
+      return (int) AttrSetflags.HANDLE.invokeExact(attr, flags);
     } catch (Throwable t) {
       throw unexpected(t);
     }
@@ -191,7 +242,7 @@ public final class ProcessCalls {
 
   public static int attrSetSigmask(MemorySegment attr, MemorySegment sigset) {
     try {
-      return (int) ATTR_SETSIGMASK.invokeExact(attr, sigset);
+      return (int) AttrSetsigmask.HANDLE.invokeExact(attr, sigset);
     } catch (Throwable t) {
       throw unexpected(t);
     }
@@ -199,7 +250,7 @@ public final class ProcessCalls {
 
   public static int attrSetSigdefault(MemorySegment attr, MemorySegment sigset) {
     try {
-      return (int) ATTR_SETSIGDEFAULT.invokeExact(attr, sigset);
+      return (int) AttrSetsigdefault.HANDLE.invokeExact(attr, sigset);
     } catch (Throwable t) {
       throw unexpected(t);
     }
@@ -208,7 +259,7 @@ public final class ProcessCalls {
   /** {@code sigemptyset(set)}. */
   public static int sigemptyset(MemorySegment sigset) {
     try {
-      return (int) SIGEMPTYSET.invokeExact(sigset);
+      return (int) Sigemptyset.HANDLE.invokeExact(sigset);
     } catch (Throwable t) {
       throw unexpected(t);
     }
@@ -217,7 +268,8 @@ public final class ProcessCalls {
   /** {@code sigaction(sig, NULL, old)}: reads a signal's disposition without changing it. */
   public static int sigactionRead(CallState cs, int sig, MemorySegment old) {
     try {
-      return result((int) SIGACTION.invokeExact(cs.segment(), sig, MemorySegment.NULL, old), cs);
+      return result(
+          (int) Sigaction.HANDLE.invokeExact(cs.segment(), sig, MemorySegment.NULL, old), cs);
     } catch (Throwable t) {
       throw unexpected(t);
     }
@@ -226,7 +278,7 @@ public final class ProcessCalls {
   /** {@code waitid(idtype, id, info, options)}; may block, so {@code cs} must be native. */
   public static int waitid(CallState cs, int idtype, int id, MemorySegment info, int options) {
     try {
-      return result((int) WAITID.invokeExact(cs.segment(), idtype, id, info, options), cs);
+      return result((int) Waitid.HANDLE.invokeExact(cs.segment(), idtype, id, info, options), cs);
     } catch (Throwable t) {
       throw unexpected(t);
     }
@@ -234,7 +286,7 @@ public final class ProcessCalls {
 
   public static int kill(CallState cs, int pid, int sig) {
     try {
-      return result((int) KILL.invokeExact(cs.segment(), pid, sig), cs);
+      return result((int) Kill.HANDLE.invokeExact(cs.segment(), pid, sig), cs);
     } catch (Throwable t) {
       throw unexpected(t);
     }
@@ -252,7 +304,7 @@ public final class ProcessCalls {
 
   private static long syscall4(CallState cs, long number, long a, long b, long c, long d) {
     try {
-      return result((long) SYSCALL4.invokeExact(cs.segment(), number, a, b, c, d), cs);
+      return result((long) Syscall4.HANDLE.invokeExact(cs.segment(), number, a, b, c, d), cs);
     } catch (Throwable t) {
       throw unexpected(t);
     }
@@ -261,7 +313,7 @@ public final class ProcessCalls {
   /** {@code pipe2(fds, flags)}; {@code fds} holds two ints. */
   public static int pipe2(CallState cs, MemorySegment fds, int flags) {
     try {
-      return result((int) PIPE2.invokeExact(cs.segment(), fds, flags), cs);
+      return result((int) Pipe2.HANDLE.invokeExact(cs.segment(), fds, flags), cs);
     } catch (Throwable t) {
       throw unexpected(t);
     }
@@ -270,7 +322,7 @@ public final class ProcessCalls {
   /** {@code open(path, flags, mode)}; {@code path} native and NUL-terminated, {@code cs} native. */
   public static int open(CallState cs, MemorySegment path, int flags, int mode) {
     try {
-      return result((int) OPEN.invokeExact(cs.segment(), path, flags, mode), cs);
+      return result((int) Open.HANDLE.invokeExact(cs.segment(), path, flags, mode), cs);
     } catch (Throwable t) {
       throw unexpected(t);
     }
