@@ -42,9 +42,9 @@ public interface UnixChannel extends Channel {
    *
    * <p>The number stays the same for the life of the channel. After the channel is closed the
    * number may be reused by the operating system for a new file, so it must not be used any more.
-   * The descriptor is close-on-exec. socketpair4j performs every operation on it with {@code
-   * MSG_DONTWAIT}, so the descriptor's own {@code O_NONBLOCK} flag stays clear whatever the
-   * channel's blocking mode.
+   * The descriptor is close-on-exec. Its own {@code O_NONBLOCK} flag stays clear whatever the
+   * channel's blocking mode: socketpair4j's non-blocking operations use {@code MSG_DONTWAIT}, and a
+   * platform thread's blocking stream read or write waits inside the system call.
    *
    * @return the file descriptor number, a non-negative int
    */

@@ -5,11 +5,13 @@ import java.io.IOException;
 /**
  * How the current thread waits for a descriptor to become ready, and how another thread wakes it.
  *
- * <p>Every descriptor is used with {@code MSG_DONTWAIT}, so a blocking operation is "try the call;
- * on {@code EAGAIN} wait for readiness; retry". A platform thread waits in the kernel with {@code
- * poll(2)}; a virtual thread parks and is unparked by a {@link Poller}, so it never holds its
- * carrier inside a native call. Either kind returns early when {@link #wake()} is called (by
- * asynchronous close, shutdown or interrupt); the caller then re-checks the channel's state.
+ * <p>Where a call does not wait in the kernel itself ({@link KernelWait}: a platform thread's
+ * blocking stream read or write), it is made with {@code MSG_DONTWAIT}, so a blocking operation is
+ * "try the call; on {@code EAGAIN} wait for readiness; retry". A platform thread waits in the
+ * kernel with {@code poll(2)}; a virtual thread parks and is unparked by a {@link Poller}, so it
+ * never holds its carrier inside a native call. Either kind returns early when {@link #wake()} is
+ * called (by asynchronous close, shutdown or interrupt); the caller then re-checks the channel's
+ * state.
  */
 abstract sealed class Waiter permits PlatformWaiter, VirtualWaiter {
   private static final ThreadLocal<Waiter> CURRENT =

@@ -13,8 +13,10 @@
  *       io.socketpair4j.internal.nio.NativeDescriptor} owns a received descriptor.
  *   <li><b>The socket</b>, {@link io.socketpair4j.internal.nio.NativeSocket}: the descriptor and
  *       its state, the threads waiting in each direction, and the one loop every read and write of
- *       every channel type runs (attempt; on {@code EAGAIN} wait for readiness; attempt again), and
- *       close, which shuts the connection down when the descriptor cannot be released at once.
+ *       every channel type runs (attempt; on {@code EAGAIN} wait for readiness; attempt again; a
+ *       platform thread's blocking stream call waits inside the system call instead, {@link
+ *       io.socketpair4j.internal.nio.KernelWait}), and close, which shuts the connection down when
+ *       the descriptor cannot be released at once.
  *   <li><b>Transfer</b>: {@link io.socketpair4j.internal.nio.Transfer} turns buffers into kernel
  *       memory for one call (position and limit taken once, memory passed as segments that hold the
  *       buffer's scope, positions advanced by what the kernel did), with {@link
