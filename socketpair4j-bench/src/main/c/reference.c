@@ -17,6 +17,10 @@
  *                                    SOCK_STREAM or SOCK_SEQPACKET pair (TYPE stream|seqpacket):
  *                                    median messages per second
  *
+ * The round trips (pingpong, sample, message) also print, after the median on the same line, the
+ * medians of the process's voluntary and involuntary context switches per round trip over the
+ * timed section (getrusage(RUSAGE_SELF), every thread; "nan" when it fails).
+ *
  * Every measurement checks its data and exits with status 1 on a mismatch; descriptor passing
  * also fails when /proc/self/fd does not end where it began (a received descriptor left open).
  */
@@ -29,7 +33,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <math.h>
 #include <sys/epoll.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
@@ -38,6 +44,28 @@ static double now_us(void) {
   struct timespec t;
   clock_gettime(CLOCK_MONOTONIC, &t);
   return t.tv_sec * 1e6 + t.tv_nsec / 1e3;
+}
+
+/* The last round trip measurement's context switches per round trip (NAN: not counted). */
+static double switches_voluntary = NAN, switches_involuntary = NAN;
+
+static struct rusage usage_now(void) {
+  struct rusage u;
+  if (getrusage(RUSAGE_SELF, &u) != 0) {
+    u.ru_nvcsw = -1;
+    u.ru_nivcsw = -1;
+  }
+  return u;
+}
+
+static void count_switches(const struct rusage *before, double trips) {
+  struct rusage after = usage_now();
+  if (before->ru_nvcsw < 0 || after.ru_nvcsw < 0 || trips <= 0) {
+    switches_voluntary = switches_involuntary = NAN;
+    return;
+  }
+  switches_voluntary = (after.ru_nvcsw - before->ru_nvcsw) / trips;
+  switches_involuntary = (after.ru_nivcsw - before->ru_nivcsw) / trips;
 }
 
 static void die(const char *what) {
@@ -123,6 +151,7 @@ static double ping_pong(long n) {
   struct echo_arg arg = {sv[1], n};
   pthread_t t;
   if (pthread_create(&t, NULL, echo, &arg) != 0) die("pthread_create");
+  struct rusage before = usage_now();
   double start = now_us();
   for (long i = 0; i < n; i++) {
     uint64_t v = (uint64_t)i, back;
@@ -135,6 +164,7 @@ static double ping_pong(long n) {
     }
   }
   double us = (now_us() - start) / n;
+  count_switches(&before, (double)n);
   pthread_join(t, NULL);
   close(sv[0]);
   close(sv[1]);
@@ -227,6 +257,7 @@ static double sample(int p, long r) {
   pthread_attr_t attr;
   pthread_attr_init(&attr);
   pthread_attr_setstacksize(&attr, 64 * 1024);
+  struct rusage before = usage_now();
   double start = now_us();
   for (int i = 0; i < p; i++) {
     args[i] = (struct client_arg){sv[i][1], i, r};
@@ -249,6 +280,7 @@ static double sample(int p, long r) {
     }
   }
   double seconds = (now_us() - start) / 1e6;
+  count_switches(&before, (double)total);
   for (int i = 0; i < p; i++) pthread_join(threads[i], NULL);
   for (int i = 0; i < p; i++) {
     close(sv[i][0]);
@@ -311,6 +343,7 @@ static double message_ping_pong(long n, int type) {
   struct echo_arg arg = {sv[1], n};
   pthread_t t;
   if (pthread_create(&t, NULL, message_echo, &arg) != 0) die("pthread_create");
+  struct rusage before = usage_now();
   double start = now_us();
   for (long i = 0; i < n; i++) {
     send_message(sv[0], (uint64_t)i);
@@ -321,6 +354,7 @@ static double message_ping_pong(long n, int type) {
     }
   }
   double us = (now_us() - start) / n;
+  count_switches(&before, (double)n);
   pthread_join(t, NULL);
   close(sv[0]);
   close(sv[1]);
@@ -429,6 +463,11 @@ int main(int argc, char **argv) {
   const char *what = argv[1];
   int rounds = atoi(argv[2]);
   double *v = calloc((size_t)rounds + 1, sizeof *v);
+  double *voluntary = calloc((size_t)rounds + 1, sizeof *voluntary);
+  double *involuntary = calloc((size_t)rounds + 1, sizeof *involuntary);
+  int round_trips = strcmp(what, "pingpong") == 0 || strcmp(what, "sample") == 0 ||
+                    strcmp(what, "message") == 0;
+  int switches_known = 1;
   for (int i = 0; i <= rounds; i++) { /* round 0 warms up and is not counted */
     double x;
     if (strcmp(what, "create") == 0) x = create_close(atol(argv[3]));
@@ -443,8 +482,20 @@ int main(int argc, char **argv) {
       fprintf(stderr, "unknown measurement %s\n", what);
       return 2;
     }
-    if (i > 0) v[i - 1] = x;
+    if (i > 0) {
+      v[i - 1] = x;
+      voluntary[i - 1] = switches_voluntary;
+      involuntary[i - 1] = switches_involuntary;
+      if (isnan(switches_voluntary)) switches_known = 0;
+    }
   }
-  printf("%.6f\n", median(v, rounds));
+  if (!round_trips) {
+    printf("%.6f\n", median(v, rounds));
+  } else if (switches_known) {
+    double vol = median(voluntary, rounds), invol = median(involuntary, rounds);
+    printf("%.6f %.6f %.6f\n", median(v, rounds), vol, invol);
+  } else {
+    printf("%.6f nan nan\n", median(v, rounds));
+  }
   return 0;
 }

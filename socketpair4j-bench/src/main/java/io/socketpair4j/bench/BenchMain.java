@@ -13,6 +13,7 @@ import java.util.Arrays;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
@@ -21,6 +22,7 @@ import java.util.function.Function;
 import java.util.regex.Pattern;
 import org.openjdk.jmh.results.BenchmarkResult;
 import org.openjdk.jmh.results.IterationResult;
+import org.openjdk.jmh.results.Result;
 import org.openjdk.jmh.results.RunResult;
 import org.openjdk.jmh.runner.Runner;
 import org.openjdk.jmh.runner.RunnerException;
@@ -192,17 +194,18 @@ public final class BenchMain implements Callable<Integer> {
 
   private void runC() throws IOException, InterruptedException {
     int rounds = quick ? 3 : 7;
-    add(CREATE, null, c("create", rounds, "200000"));
-    double ping = c("pingpong", rounds, quick ? "50000" : "200000");
-    add(PING_PLATFORM, null, ping);
-    add(PING_VIRTUAL, null, ping); // C has no virtual threads: pthreads are its reference
-    double bulk = c("throughput", rounds, quick ? "2048" : "8192");
+    add(CREATE, null, c("create", rounds, "200000").value());
+    CFigure ping = c("pingpong", rounds, quick ? "50000" : "200000");
+    add(PING_PLATFORM, null, ping.value(), ping.switches());
+    // C has no virtual threads: pthreads are its reference
+    add(PING_VIRTUAL, null, ping.value(), ping.switches());
+    double bulk = c("throughput", rounds, quick ? "2048" : "8192").value();
     add(BULK_DIRECT, null, bulk);
     add(BULK_HEAP, null, bulk);
     for (int pairs : new int[] {100, 1000, 5000}) {
-      double rate = c("sample", quick ? 1 : 3, Integer.toString(pairs), repetitions(pairs));
-      add(sample(pairs, ThreadKind.PLATFORM), null, rate);
-      add(sample(pairs, ThreadKind.VIRTUAL), null, rate);
+      CFigure rate = c("sample", quick ? 1 : 3, Integer.toString(pairs), repetitions(pairs));
+      add(sample(pairs, ThreadKind.PLATFORM), null, rate.value(), rate.switches());
+      add(sample(pairs, ThreadKind.VIRTUAL), null, rate.value(), rate.switches());
     }
   }
 
@@ -210,23 +213,34 @@ public final class BenchMain implements Callable<Integer> {
     int rounds = quick ? 3 : 7;
     for (UnixDatagramPair.Type type : UnixDatagramPair.Type.values()) {
       String name = typeName(type).toLowerCase();
-      double trip = c("message", rounds, quick ? "50000" : "200000", name);
-      add(message(type, ThreadKind.PLATFORM), null, trip);
-      add(message(type, ThreadKind.VIRTUAL), null, trip);
+      CFigure trip = c("message", rounds, quick ? "50000" : "200000", name);
+      add(message(type, ThreadKind.PLATFORM), null, trip.value(), trip.switches());
+      add(message(type, ThreadKind.VIRTUAL), null, trip.value(), trip.switches());
     }
     for (PassingSocket socket : PassingSocket.values()) {
       String name = socket.name().toLowerCase();
-      add(descriptors(socket), null, c("fdpass", rounds, quick ? "100000" : "500000", name));
+      add(
+          descriptors(socket),
+          null,
+          c("fdpass", rounds, quick ? "100000" : "500000", name).value());
     }
   }
 
+  /**
+   * One figure of the C reference: its median and, for the round trips (pingpong, message, sample),
+   * the median voluntary and involuntary context switches per round trip, which it prints after the
+   * median on the same line (NaN when getrusage failed).
+   */
+  record CFigure(double value, ContextSwitches.PerTrip switches) {}
+
   /** Runs one measurement of the C reference: {@code reference WHAT ROUNDS ARGS...}. */
-  private double c(String what, int rounds, String... args)
+  private CFigure c(String what, int rounds, String... args)
       throws IOException, InterruptedException {
     List<String> command =
         new ArrayList<>(List.of(reference.toString(), what, Integer.toString(rounds)));
     command.addAll(Arrays.asList(args));
-    return Double.parseDouble(exec(command).strip());
+    String[] tokens = exec(command).strip().split("\\s+");
+    return new CFigure(Double.parseDouble(tokens[0]), ContextSwitches.PerTrip.parse(tokens, 1));
   }
 
   private String repetitions(int pairs) {
@@ -343,6 +357,7 @@ public final class BenchMain implements Callable<Integer> {
         r -> r.getParams().getParam("threads").equals("VIRTUAL") ? PING_VIRTUAL : PING_PLATFORM,
         1,
         3);
+    // (the round trip's context switches are counted by ContextSwitchProfiler, see jmh below)
     jmh(
         ThroughputBenchmark.class,
         r -> r.getParams().getParam("buffer").equals("HEAP") ? BULK_HEAP : BULK_DIRECT,
@@ -427,13 +442,23 @@ public final class BenchMain implements Callable<Integer> {
             .measurementTime(TimeValue.seconds(quick ? 1 : 2))
             .jvmArgsAppend("--enable-native-access=ALL-UNNAMED")
             .shouldFailOnError(false);
+    // the round trips' operations are round trips: count the fork's context switches per one
+    boolean roundTrips =
+        benchmark == PingPongBenchmark.class || benchmark == MessagePingPongBenchmark.class;
+    if (roundTrips) {
+      options.addProfiler(ContextSwitchProfiler.class);
+    }
     Collection<RunResult> runs = new Runner(options.build()).run();
     Map<String, Group> seen = new LinkedHashMap<>();
     for (RunResult run : runs) {
       Subject impl = subject.apply(run);
       Group g = group.apply(run);
       seen.put(g.name() + "|" + impl.title(), g);
-      add(g, impl, median(run) * scale);
+      if (roundTrips) {
+        add(g, impl, median(run) * scale, switches(run));
+      } else {
+        add(g, impl, median(run) * scale);
+      }
     }
     // a benchmark that failed (for example, out of descriptors) leaves no result: say so
     for (Map.Entry<Group, Subject> e : expected) {
@@ -466,9 +491,39 @@ public final class BenchMain implements Callable<Integer> {
         scores.add(i.getPrimaryResult().getScore());
       }
     }
-    scores.sort(null);
-    int n = scores.size();
-    return n % 2 == 1 ? scores.get(n / 2) : (scores.get(n / 2 - 1) + scores.get(n / 2)) / 2;
+    return median(scores);
+  }
+
+  private static double median(List<Double> values) {
+    if (values.isEmpty()) {
+      return Double.NaN;
+    }
+    values.sort(null);
+    int n = values.size();
+    return n % 2 == 1 ? values.get(n / 2) : (values.get(n / 2 - 1) + values.get(n / 2)) / 2;
+  }
+
+  /**
+   * The medians over the measurement iterations of ContextSwitchProfiler's counts per round trip;
+   * unknown when the fork could not count them.
+   */
+  private static ContextSwitches.PerTrip switches(RunResult run) {
+    List<Double> voluntary = new ArrayList<>();
+    List<Double> involuntary = new ArrayList<>();
+    for (BenchmarkResult b : run.getBenchmarkResults()) {
+      for (IterationResult i : b.getIterationResults()) {
+        Result<?> v = i.getSecondaryResults().get(ContextSwitchProfiler.VOLUNTARY);
+        Result<?> n = i.getSecondaryResults().get(ContextSwitchProfiler.INVOLUNTARY);
+        if (v != null && n != null) {
+          voluntary.add(v.getScore());
+          involuntary.add(n.getScore());
+        }
+      }
+    }
+    if (voluntary.isEmpty()) {
+      return ContextSwitches.PerTrip.UNKNOWN;
+    }
+    return new ContextSwitches.PerTrip(median(voluntary), median(involuntary));
   }
 
   // -- the scaled sample ---------------------------------------------------------------------
@@ -483,16 +538,19 @@ public final class BenchMain implements Callable<Integer> {
             continue;
           }
           try {
-            String rate =
+            String[] printed =
                 java(
-                    Duration.ofSeconds(quick ? 30 : 300),
-                    ScaledSample.class,
-                    impl.name(),
-                    Integer.toString(pairs),
-                    repetitions(pairs),
-                    kind.name(),
-                    quick ? "1" : "3");
-            add(g, impl, Double.parseDouble(rate.strip()));
+                        Duration.ofSeconds(quick ? 30 : 300),
+                        ScaledSample.class,
+                        impl.name(),
+                        Integer.toString(pairs),
+                        repetitions(pairs),
+                        kind.name(),
+                        quick ? "1" : "3")
+                    .strip()
+                    .split("\\s+");
+            // the rate, then the context switches per round trip (see ScaledSample.main)
+            add(g, impl, Double.parseDouble(printed[0]), ContextSwitches.PerTrip.parse(printed, 1));
           } catch (TimeoutException e) {
             addMissing(g, impl, "did not finish within " + e.getMessage());
           } catch (IOException e) {
@@ -569,10 +627,30 @@ public final class BenchMain implements Callable<Integer> {
   // -- plumbing ------------------------------------------------------------------------------
 
   private void add(Group g, Subject impl, double value) {
+    add(g, impl, value, null);
+  }
+
+  /** Adds a row; {@code switches}: its context switches per round trip, null for other rows. */
+  private void add(Group g, Subject impl, double value, ContextSwitches.PerTrip switches) {
     String note = impl == null ? "" : rowNotes.getOrDefault(g.name() + "|" + impl.title(), "");
-    results.computeIfAbsent(g, k -> new ArrayList<>()).add(new Measurement(g, impl, value, note));
+    results
+        .computeIfAbsent(g, k -> new ArrayList<>())
+        .add(new Measurement(g, impl, value, note, switches));
     System.out.printf(
-        "%-45s %-12s %12.3f %s%n", g.name(), impl == null ? "C" : impl, value, g.unit());
+        "%-45s %-12s %12.3f %s%s%n",
+        g.name(),
+        impl == null ? "C" : impl,
+        value,
+        g.unit(),
+        switches == null
+            ? ""
+            : switches.known()
+                ? String.format(
+                    Locale.ROOT,
+                    "  (%.3f voluntary, %.3f involuntary switches per round trip)",
+                    switches.voluntary(),
+                    switches.involuntary())
+                : "  (context switches n/a)");
   }
 
   private void addMissing(Group g, Subject impl, String why) {

@@ -8,8 +8,15 @@ package io.socketpair4j.bench;
  * @param impl the implementation ({@link Impl} or {@link MessageImpl}), or null for C
  * @param value the median, or NaN when it could not be measured
  * @param note why there is no value, or what else was seen (a leak), or empty
+ * @param switches context switches per round trip over the measured section (ping-pong and sample
+ *     rows; unknown when they could not be read), or null for a row that does not count them
  */
-record Measurement(Group group, Subject impl, double value, String note) {
+record Measurement(
+    Group group, Subject impl, double value, String note, ContextSwitches.PerTrip switches) {
+
+  Measurement(Group group, Subject impl, double value, String note) {
+    this(group, impl, value, note, null);
+  }
 
   /**
    * What is measured, its unit, and whether more is better; {@code timeEach}: a rate whose report

@@ -124,7 +124,19 @@ final class Report {
         "Ratio to C: the implementation's median divided by C's. For times (µs) lower is"
             + " better; for throughput, round trips and messages per second higher is better. C"
             + " has no virtual threads: its pthreads are the reference for both thread kinds.\n\n");
-    md.append("| measurement | implementation | median | ratio to C |\n|---|---|---:|---:|\n");
+    md.append(
+        "Context switches per round trip (ping-pong and sample rows): the process's voluntary"
+            + " and involuntary context switches (`getrusage(RUSAGE_SELF)`: every thread,"
+            + " those that ended included) over the measured section divided by its round trips;"
+            + " voluntary / involuntary. A thread that waits in the kernel for its reply switches"
+            + " out voluntarily: about 2 per round trip when both parties are platform threads"
+            + " that block. For JMH they are the median over the measurement iterations of the"
+            + " fork's count (a custom profiler; the JVM's own threads count too), for the sample"
+            + " the median over its rounds, for C the median over its rounds around the timed"
+            + " loop. n/a: they could not be read.\n\n");
+    md.append(
+        "| measurement | implementation | median | ratio to C | context switches per round"
+            + " trip |\n|---|---|---:|---:|---:|\n");
     for (Map.Entry<Group, List<Measurement>> e : results.entrySet()) {
       Group g = e.getKey();
       Measurement c = c(g);
@@ -148,6 +160,8 @@ final class Report {
             .append(value)
             .append(" | ")
             .append(ratio)
+            .append(" | ")
+            .append(switches(m))
             .append(" |\n");
       }
     }
@@ -289,6 +303,18 @@ final class Report {
                 ? "yes"
                 : String.format(Locale.ROOT, "no (by %.0f%%)", 100 * Math.abs(r / bound - 1)))
         .append(" |\n");
+  }
+
+  /** "voluntary / involuntary" per round trip; empty for a row that does not count them. */
+  private static String switches(Measurement m) {
+    if (m.switches() == null) {
+      return "";
+    }
+    if (!m.switches().known()) {
+      return "n/a";
+    }
+    return String.format(
+        Locale.ROOT, "%.2f / %.2f", m.switches().voluntary(), m.switches().involuntary());
   }
 
   private static String format(double v) {

@@ -16,7 +16,9 @@ import java.util.concurrent.atomic.AtomicReference;
  *
  * <pre>java -cp benchmarks.jar io.socketpair4j.bench.ScaledSample IMPL P R THREADS ROUNDS</pre>
  *
- * prints the median round trips per second over ROUNDS runs (after one run of warm-up).
+ * prints the median round trips per second over ROUNDS runs (after one run of warm-up), then on the
+ * same line the medians of the process's voluntary and involuntary context switches per round trip
+ * over the same section ({@code getrusage}, NaN when they cannot be read).
  */
 public final class ScaledSample {
   private ScaledSample() {}
@@ -28,20 +30,36 @@ public final class ScaledSample {
     ThreadKind threads = ThreadKind.valueOf(args[3]);
     int rounds = Integer.parseInt(args[4]);
     double[] rates = new double[rounds];
+    double[] voluntary = new double[rounds];
+    double[] involuntary = new double[rounds];
     for (int i = 0; i <= rounds; i++) {
-      double rate = run(impl, pairs, repetitions, threads);
+      Run run = run(impl, pairs, repetitions, threads);
       if (i > 0) {
-        rates[i - 1] = rate;
+        rates[i - 1] = run.rate();
+        voluntary[i - 1] = run.switches().voluntary();
+        involuntary[i - 1] = run.switches().involuntary();
       }
     }
-    Arrays.sort(rates);
-    double median =
-        rounds % 2 == 1 ? rates[rounds / 2] : (rates[rounds / 2 - 1] + rates[rounds / 2]) / 2;
-    System.out.println(median);
+    ContextSwitches.PerTrip switches =
+        new ContextSwitches.PerTrip(median(voluntary), median(involuntary));
+    System.out.println(median(rates) + " " + switches.print());
   }
 
-  /** One run; returns round trips per second. */
-  static double run(Impl impl, int pairs, int repetitions, ThreadKind kind) throws Exception {
+  /** The median; NaN when any value is (context switches that could not be read). */
+  private static double median(double[] v) {
+    int n = v.length;
+    Arrays.sort(v); // NaN sorts last
+    if (Double.isNaN(v[n - 1])) {
+      return Double.NaN;
+    }
+    return n % 2 == 1 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+  }
+
+  /** One run's round trips per second and context switches per round trip. */
+  record Run(double rate, ContextSwitches.PerTrip switches) {}
+
+  /** One run. */
+  static Run run(Impl impl, int pairs, int repetitions, ThreadKind kind) throws Exception {
     List<Duplex> duplexes = new ArrayList<>();
     List<Thread> clients = new ArrayList<>();
     AtomicReference<Throwable> failure = new AtomicReference<>();
@@ -56,6 +74,7 @@ public final class ScaledSample {
         server.configureBlocking(false);
         server.readSide().register(selector, SelectionKey.OP_READ, server);
       }
+      ContextSwitches.Count switchesBefore = ContextSwitches.now();
       long start = System.nanoTime();
       for (int i = 0; i < pairs; i++) {
         End client = duplexes.get(i).b();
@@ -100,13 +119,15 @@ public final class ScaledSample {
         selector.selectedKeys().clear();
       }
       double seconds = (System.nanoTime() - start) / 1e9;
+      ContextSwitches.PerTrip switches =
+          ContextSwitches.PerTrip.between(switchesBefore, ContextSwitches.now(), total);
       for (Thread t : clients) {
         t.join();
       }
       if (failure.get() != null) {
         throw new IllegalStateException("a client failed", failure.get());
       }
-      return total / seconds;
+      return new Run(total / seconds, switches);
     } finally {
       for (Duplex d : duplexes) {
         d.close();
