@@ -3,7 +3,6 @@ package io.socketpair4j.example;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.io.ByteArrayOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -24,26 +23,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * run once, from the jar, in {@link SocketpairExampleIT}.
  */
 @Timeout(120)
-class ProcessesTest {
-  private final ByteArrayOutputStream out = new ByteArrayOutputStream();
-  private final ByteArrayOutputStream err = new ByteArrayOutputStream();
-
-  private int run(String... args) {
-    out.reset();
-    err.reset();
-    return SocketpairExample.run(
-        args,
-        new PrintStream(out, true, StandardCharsets.UTF_8),
-        new PrintStream(err, true, StandardCharsets.UTF_8));
-  }
-
-  private List<String> lines() {
-    return out.toString(StandardCharsets.UTF_8).lines().toList();
-  }
-
-  private String errText() {
-    return err.toString(StandardCharsets.UTF_8);
-  }
+class ProcessesTest extends InProcessSample {
 
   /** The lines with every number as N, sorted: the run's content, not its order. */
   private static List<String> modNumbers(List<String> lines) {

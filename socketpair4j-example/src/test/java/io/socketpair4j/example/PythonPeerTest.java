@@ -3,9 +3,6 @@ package io.socketpair4j.example;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeEach;
@@ -19,32 +16,13 @@ import org.junit.jupiter.params.provider.ValueSource;
  * (from the class path, given with {@code python3 -c}). Skipped where python3 is not on the PATH.
  */
 @Timeout(120)
-class PythonPeerTest {
-  private final ByteArrayOutputStream out = new ByteArrayOutputStream();
-  private final ByteArrayOutputStream err = new ByteArrayOutputStream();
+class PythonPeerTest extends InProcessSample {
 
   @BeforeEach
   void needsPython() {
     assumeTrue(
         PythonPeer.find().isPresent(),
         "python3 is not on the PATH (" + System.getenv("PATH") + "): the Python peer cannot run");
-  }
-
-  private int run(String... args) {
-    out.reset();
-    err.reset();
-    return SocketpairExample.run(
-        args,
-        new PrintStream(out, true, StandardCharsets.UTF_8),
-        new PrintStream(err, true, StandardCharsets.UTF_8));
-  }
-
-  private List<String> lines() {
-    return out.toString(StandardCharsets.UTF_8).lines().toList();
-  }
-
-  private String errText() {
-    return err.toString(StandardCharsets.UTF_8);
   }
 
   @ParameterizedTest(name = "--processes --peer python {0}")

@@ -2,10 +2,7 @@ package io.socketpair4j.example;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -18,22 +15,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /** {@code --type seqpacket|datagram} and {@code --pass-fd}, in process. */
 @Timeout(120)
-class SocketTypeAndPassFdTest {
-  private final ByteArrayOutputStream out = new ByteArrayOutputStream();
-  private final ByteArrayOutputStream err = new ByteArrayOutputStream();
-
-  private int run(String... args) {
-    out.reset();
-    err.reset();
-    return SocketpairExample.run(
-        args,
-        new PrintStream(out, true, StandardCharsets.UTF_8),
-        new PrintStream(err, true, StandardCharsets.UTF_8));
-  }
-
-  private List<String> lines() {
-    return out.toString(StandardCharsets.UTF_8).lines().toList();
-  }
+class SocketTypeAndPassFdTest extends InProcessSample {
 
   /**
    * The lines with every number (descriptor, end) as N, sorted: the run's content, not its order.
