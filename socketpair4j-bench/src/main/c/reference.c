@@ -40,11 +40,7 @@
 #include <time.h>
 #include <unistd.h>
 
-static double now_us(void) {
-  struct timespec t;
-  clock_gettime(CLOCK_MONOTONIC, &t);
-  return t.tv_sec * 1e6 + t.tv_nsec / 1e3;
-}
+#include "bench_common.h"
 
 /* The last round trip measurement's context switches per round trip (NAN: not counted). */
 static double switches_voluntary = NAN, switches_involuntary = NAN;
@@ -68,11 +64,6 @@ static void count_switches(const struct rusage *before, double trips) {
   switches_involuntary = (after.ru_nivcsw - before->ru_nivcsw) / trips;
 }
 
-static void die(const char *what) {
-  perror(what);
-  exit(1);
-}
-
 static int cmp_double(const void *a, const void *b) {
   double x = *(const double *)a, y = *(const double *)b;
   return x < y ? -1 : x > y;
@@ -81,36 +72,6 @@ static int cmp_double(const void *a, const void *b) {
 static double median(double *v, int n) {
   qsort(v, n, sizeof v[0], cmp_double);
   return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
-}
-
-static void write_all(int fd, const void *buf, size_t n) {
-  const char *p = buf;
-  while (n > 0) {
-    ssize_t w = write(fd, p, n);
-    if (w < 0) {
-      if (errno == EINTR) continue;
-      die("write");
-    }
-    p += w;
-    n -= (size_t)w;
-  }
-}
-
-static void read_all(int fd, void *buf, size_t n) {
-  char *p = buf;
-  while (n > 0) {
-    ssize_t r = read(fd, p, n);
-    if (r < 0) {
-      if (errno == EINTR) continue;
-      die("read");
-    }
-    if (r == 0) {
-      fprintf(stderr, "unexpected end of stream\n");
-      exit(1);
-    }
-    p += r;
-    n -= (size_t)r;
-  }
 }
 
 static void pair(int sv[2]) {

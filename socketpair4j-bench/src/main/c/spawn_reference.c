@@ -31,18 +31,9 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "bench_common.h"
+
 extern char **environ;
-
-static double now_us(void) {
-  struct timespec t;
-  clock_gettime(CLOCK_MONOTONIC, &t);
-  return t.tv_sec * 1e6 + t.tv_nsec / 1e3;
-}
-
-static void die(const char *what) {
-  perror(what);
-  exit(1);
-}
 
 static void check(int err, const char *what) {
   if (err != 0) {
@@ -58,34 +49,6 @@ static long open_descriptors(void) {
   while (readdir(d) != NULL) n++;
   closedir(d);
   return n;
-}
-
-static void write_all(int fd, const char *p, size_t n) {
-  while (n > 0) {
-    ssize_t w = write(fd, p, n);
-    if (w < 0) {
-      if (errno == EINTR) continue;
-      die("write");
-    }
-    p += w;
-    n -= (size_t)w;
-  }
-}
-
-static void read_all(int fd, char *p, size_t n) {
-  while (n > 0) {
-    ssize_t r = read(fd, p, n);
-    if (r < 0) {
-      if (errno == EINTR) continue;
-      die("read");
-    }
-    if (r == 0) {
-      fprintf(stderr, "spawn: end of stream before the echo\n");
-      exit(1);
-    }
-    p += r;
-    n -= (size_t)r;
-  }
 }
 
 /* One spawn and round trip; stores the two times in microseconds. */

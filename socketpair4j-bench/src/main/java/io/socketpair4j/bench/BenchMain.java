@@ -180,12 +180,18 @@ public final class BenchMain implements Callable<Integer> {
 
   // -- C -----------------------------------------------------------------------------------
 
-  /** Compiles one of the C programs in this jar ({@code NAME.c}) with {@code cc -O2 -pthread}. */
+  /**
+   * Compiles one of the C programs in this jar ({@code NAME.c}, with the {@code bench_common.h} it
+   * may include) with {@code cc -O2 -pthread}.
+   */
   private Path compile(String name) throws IOException, InterruptedException {
     Path dir = Files.createTempDirectory("socketpair4j-bench");
     Path source = dir.resolve(name + ".c");
     try (InputStream in = BenchMain.class.getResourceAsStream("/" + name + ".c")) {
       Files.copy(in, source);
+    }
+    try (InputStream in = BenchMain.class.getResourceAsStream("/bench_common.h")) {
+      Files.copy(in, dir.resolve("bench_common.h")); // what the programs share
     }
     Path binary = dir.resolve(name);
     exec(List.of(cc, "-O2", "-pthread", "-o", binary.toString(), source.toString()));
