@@ -20,10 +20,24 @@ import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * Parks virtual threads until their descriptor is ready. One platform thread per direction waits in
- * {@code epoll_wait} on descriptors armed with {@code EPOLLONESHOT}, and unparks the virtual thread
- * waiting on each one that fires. (Two pollers, reads and writes, because a reader and a writer may
- * wait on the same descriptor at once, and one epoll instance holds one registration per fd.)
+ * Parks virtual threads until their descriptor is ready. Each poller has an epoll instance on which
+ * waiting threads arm their descriptor with {@code EPOLLONESHOT}; the poller unparks the thread
+ * waiting on each one that fires. There is one poller per direction, reads and writes, because a
+ * reader and a writer may wait on the same descriptor at once, and one epoll instance holds one
+ * registration per fd.
+ *
+ * <p>By default the two pollers are <b>sub-pollers</b>: virtual threads themselves, on the same
+ * scheduler as the threads they wake (the design of the JDK's own pollers since JDK 22,
+ * JDK-8318422). A sub-poller polls its epoll instance with timeout 0 (never blocking its carrier),
+ * unparks what is ready and yields, so that the threads it woke run; while polls keep finding
+ * events, or for up to {@link #SPINS} empty polls after the last one, it goes on polling and
+ * yielding. Only then does it park: it arms its own epoll descriptor with the one platform
+ * <b>master poller</b>, which waits in {@code epoll_wait} and unparks it when any of its
+ * descriptors is ready. In a conversation between virtual threads the peer has usually made the
+ * descriptor ready by the time the sub-poller polls again, so the wake-up happens on a carrier
+ * without an operating-system wake-up of another thread. {@code -Dio.socketpair4j.poller=platform}
+ * makes the two pollers platform threads that wait in {@code epoll_wait} themselves (the design
+ * before; every wake-up is then a wake-up of the poller thread by the kernel).
  *
  * <p>At most one thread waits on a descriptor in one direction at a time: the channels' read and
  * write locks, and the selector's own lock, see to that.
@@ -37,11 +51,25 @@ import java.util.concurrent.locks.ReentrantLock;
 final class Poller {
   private static final int MAX_EVENTS = 256;
 
+  /** Whether the read and write pollers are virtual threads (sub-pollers of a master). */
+  static final boolean SUB_POLLERS =
+      !"platform".equals(System.getProperty("io.socketpair4j.poller", "virtual"));
+
+  /**
+   * How many empty polls (each after a yield) a sub-poller makes before it parks: the time it gives
+   * a conversation's peer to answer before an operating-system wake-up is needed. Measured on a
+   * 2-core machine: 0 (the JDK's choice) 21.5 µs per virtual-thread round trip, 16 about 8.5 µs, 64
+   * about 7.4 µs (docs/performance-notes.md); each empty poll costs about a microsecond of a
+   * carrier.
+   */
+  static final int SPINS = Math.max(0, Integer.getInteger("io.socketpair4j.poller.spins", 32));
+
   // Started on first use, under a lock that parks rather than pins: a class initialiser (the
   // usual lazy holder) would pin every virtual thread that waits for it to finish.
   private static final ReentrantLock START = new ReentrantLock();
   private static volatile Poller reads;
   private static volatile Poller writes;
+  private static Poller master; // written under START before the first sub-poller starts
 
   static Poller reads() {
     Poller p = reads;
@@ -56,11 +84,15 @@ final class Poller {
   private static Poller start(boolean forReads) {
     START.lock();
     try {
+      if (SUB_POLLERS && master == null) {
+        master = new Poller("socketpair4j-master-poller", LinuxConstants.EPOLLIN, null);
+      }
+      Poller parent = SUB_POLLERS ? master : null;
       if (forReads && reads == null) {
-        reads = new Poller("socketpair4j-read-poller", LinuxConstants.EPOLLIN);
+        reads = new Poller("socketpair4j-read-poller", LinuxConstants.EPOLLIN, parent);
       }
       if (!forReads && writes == null) {
-        writes = new Poller("socketpair4j-write-poller", LinuxConstants.EPOLLOUT);
+        writes = new Poller("socketpair4j-write-poller", LinuxConstants.EPOLLOUT, parent);
       }
       return forReads ? reads : writes;
     } finally {
@@ -71,15 +103,27 @@ final class Poller {
   private final int epfd;
   private final int events;
   private final ConcurrentHashMap<Integer, Thread> waiters = new ConcurrentHashMap<>();
+  private volatile boolean idle; // a sub-poller parked through the master (tests look)
 
-  private Poller(String name, int events) {
+  /**
+   * A poller for {@code events} on its own epoll instance: a platform thread when {@code master} is
+   * null, else a virtual sub-poller that parks through {@code master}.
+   */
+  private Poller(String name, int events, Poller master) {
     int fd = LibC.epoll_create1(CallState.heap(), LinuxConstants.EPOLL_CLOEXEC);
     if (fd < 0) {
       throw new UncheckedIOException(Errno.exception(-fd, "epoll_create1"));
     }
     this.epfd = fd;
     this.events = events;
-    Thread.ofPlatform().name(name).daemon().start(this::run);
+    if (master == null) {
+      Thread.ofPlatform().name(name).daemon().start(this::platformLoop);
+    } else {
+      Thread.ofVirtual()
+          .name(name)
+          .inheritInheritableThreadLocals(false)
+          .start(() -> subPollerLoop(master));
+    }
   }
 
   /**
@@ -104,6 +148,11 @@ final class Poller {
     }
   }
 
+  /** Whether this is a sub-poller that is parked until the master poller wakes it. */
+  boolean isIdle() {
+    return idle;
+  }
+
   /** What one thread needs to arm a descriptor, kept by the thread so waits make no garbage. */
   static final class Scratch {
     final MemorySegment event = MemorySegment.ofArray(new long[2]); // an epoll_event, and room
@@ -124,19 +173,54 @@ final class Poller {
     }
   }
 
-  private void run() {
+  /** A platform poller (or the master): waits in the kernel for the next events, for ever. */
+  private void platformLoop() {
     Arena arena = Arena.ofAuto();
     MemorySegment buffer = arena.allocate(EPOLL_EVENT, MAX_EVENTS);
     CallState cs = CallState.allocate(arena);
     for (; ; ) {
-      int n = LibC.epoll_wait(cs, epfd, buffer, MAX_EVENTS, -1);
-      for (int i = 0; i < n; i++) {
-        int fd = (int) buffer.get(JAVA_LONG_UNALIGNED, i * EPOLL_EVENT_SIZE + EPOLL_EVENT_DATA);
-        Thread thread = waiters.remove(fd);
-        if (thread != null) {
-          LockSupport.unpark(thread);
+      poll(cs, buffer, -1);
+    }
+  }
+
+  /**
+   * A sub-poller: polls without waiting and yields while events come (or for {@link #SPINS} empty
+   * polls), then parks until the master poller finds its epoll descriptor ready.
+   */
+  private void subPollerLoop(Poller master) {
+    Arena arena = Arena.ofAuto();
+    MemorySegment buffer = arena.allocate(EPOLL_EVENT, MAX_EVENTS);
+    CallState cs = CallState.allocate(arena);
+    Scratch scratch = new Scratch();
+    int empty = 0;
+    for (; ; ) {
+      if (empty == 0 || empty <= SPINS) {
+        Thread.yield(); // let the threads just unparked (or any other) run first
+      } else {
+        idle = true;
+        try {
+          master.park(epfd, -1, scratch);
+        } catch (IOException e) {
+          // epoll_ctl of our own epoll descriptor fails only for lack of kernel memory: poll
+          // again a millisecond later rather than not at all
+          LockSupport.parkNanos(this, 1_000_000);
         }
+        idle = false;
+      }
+      empty = poll(cs, buffer, 0) > 0 ? 0 : empty + 1;
+    }
+  }
+
+  /** One {@code epoll_wait}: unparks the threads whose descriptors are ready. */
+  private int poll(CallState cs, MemorySegment buffer, int timeout) {
+    int n = LibC.epoll_wait(cs, epfd, buffer, MAX_EVENTS, timeout);
+    for (int i = 0; i < n; i++) {
+      int fd = (int) buffer.get(JAVA_LONG_UNALIGNED, i * EPOLL_EVENT_SIZE + EPOLL_EVENT_DATA);
+      Thread thread = waiters.remove(fd);
+      if (thread != null) {
+        LockSupport.unpark(thread);
       }
     }
+    return n;
   }
 }
