@@ -9,6 +9,7 @@ import io.socketpair4j.internal.linux.Errno;
 import io.socketpair4j.internal.linux.LinuxConstants;
 import java.io.IOException;
 import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.lang.ref.Cleaner;
 import java.net.SocketAddress;
 import java.net.SocketException;
@@ -79,19 +80,54 @@ final class ChannelCore {
     }
   }
 
+  private static final VarHandle READ_LOCK;
+  private static final VarHandle WRITE_LOCK;
+
+  static {
+    try {
+      MethodHandles.Lookup lookup = MethodHandles.lookup();
+      READ_LOCK = lookup.findVarHandle(ChannelCore.class, "readLock", ReentrantLock.class);
+      WRITE_LOCK = lookup.findVarHandle(ChannelCore.class, "writeLock", ReentrantLock.class);
+    } catch (ReflectiveOperationException e) {
+      throw new ExceptionInInitializerError(e);
+    }
+  }
+
   private final Owner owner;
   private final NativeSocket socket;
   private final Cleaner.Cleanable cleanable; // closes the descriptor if the channel is dropped
-  private final ReentrantLock readLock = new ReentrantLock();
-  private final ReentrantLock writeLock = new ReentrantLock();
-  private final Object stateLock = new Object();
+
+  // The read and write locks are made on first use (a pair made and closed unused, or used in one
+  // direction only, costs less), published with a CAS so every thread sees the same lock. The
+  // state lock is this core itself, which nothing outside this class can reach.
+  @SuppressWarnings("unused") // accessed through READ_LOCK
+  private volatile ReentrantLock readLock;
+
+  @SuppressWarnings("unused") // accessed through WRITE_LOCK
+  private volatile ReentrantLock writeLock;
 
   /** Wraps {@code fd}, which {@code channel} now owns; the channel acts as its {@link Owner}. */
   <C extends Channel & Owner> ChannelCore(C channel, int fd, SocketKind kind) {
     this.owner = channel;
     this.socket = new NativeSocket(fd, kind);
-    FdHandle h = socket.handle(); // the cleaning action must not refer to the channel
-    this.cleanable = Resources.CLEANER.register(channel, h::close);
+    // the cleaning action is the handle itself: it must not refer to the channel
+    this.cleanable = Resources.CLEANER.register(channel, socket.handle());
+  }
+
+  private ReentrantLock readLock() {
+    ReentrantLock l = readLock;
+    return l != null ? l : made(READ_LOCK);
+  }
+
+  private ReentrantLock writeLock() {
+    ReentrantLock l = writeLock;
+    return l != null ? l : made(WRITE_LOCK);
+  }
+
+  private ReentrantLock made(VarHandle field) {
+    ReentrantLock mine = new ReentrantLock();
+    ReentrantLock theirs = (ReentrantLock) field.compareAndExchange(this, null, mine);
+    return theirs != null ? theirs : mine;
   }
 
   /** The core of one of our channels, or null when {@code channel} is not one. */
@@ -129,6 +165,7 @@ final class ChannelCore {
 
   long read(ByteBuffer dst) throws IOException {
     Objects.requireNonNull(dst, "dst");
+    ReentrantLock readLock = readLock();
     readLock.lock();
     Transfer t = socket.reads().of(dst);
     try {
@@ -141,6 +178,7 @@ final class ChannelCore {
 
   long read(ByteBuffer[] dsts, int offset, int length) throws IOException {
     Objects.checkFromIndexSize(offset, length, dsts.length);
+    ReentrantLock readLock = readLock();
     readLock.lock();
     Transfer t = socket.reads().of(dsts, offset, length);
     try {
@@ -153,6 +191,7 @@ final class ChannelCore {
 
   long write(ByteBuffer src) throws IOException {
     Objects.requireNonNull(src, "src");
+    ReentrantLock writeLock = writeLock();
     writeLock.lock();
     Transfer t = socket.writes().of(src);
     try {
@@ -165,6 +204,7 @@ final class ChannelCore {
 
   long write(ByteBuffer[] srcs, int offset, int length) throws IOException {
     Objects.checkFromIndexSize(offset, length, srcs.length);
+    ReentrantLock writeLock = writeLock();
     writeLock.lock();
     Transfer t = socket.writes().of(srcs, offset, length);
     try {
@@ -193,6 +233,7 @@ final class ChannelCore {
   ReceivedMessage receive(ByteBuffer dst, int room, boolean peek) throws IOException {
     Objects.requireNonNull(dst, "dst");
     checkRoom(room, -1);
+    ReentrantLock readLock = readLock();
     readLock.lock();
     Transfer t = socket.reads().of(dst).accepting(room);
     if (peek) {
@@ -307,6 +348,7 @@ final class ChannelCore {
   }
 
   private int writePassing(ByteBuffer src, int[] fds) throws IOException {
+    ReentrantLock writeLock = writeLock();
     writeLock.lock();
     Transfer t = socket.writes().of(src).passing(fds, fds.length);
     try {
@@ -404,8 +446,10 @@ final class ChannelCore {
 
   /** {@code implConfigureBlocking}: like the JDK, wait for reads and writes in progress. */
   void awaitIo() {
+    ReentrantLock readLock = readLock();
     readLock.lock();
     try {
+      ReentrantLock writeLock = writeLock();
       writeLock.lock();
       writeLock.unlock();
     } finally {
@@ -414,7 +458,7 @@ final class ChannelCore {
   }
 
   void shutdownInput() throws IOException {
-    synchronized (stateLock) {
+    synchronized (this) {
       ensureOpen();
       if (!socket.isInputShutdown()) {
         socket.shutdown(LinuxConstants.SHUT_RD);
@@ -423,7 +467,7 @@ final class ChannelCore {
   }
 
   void shutdownOutput() throws IOException {
-    synchronized (stateLock) {
+    synchronized (this) {
       ensureOpen();
       if (!socket.isOutputShutdown()) {
         socket.shutdown(LinuxConstants.SHUT_WR);
@@ -474,7 +518,7 @@ final class ChannelCore {
     if (!(value instanceof Integer size)) {
       throw new IllegalArgumentException("Invalid value '" + value + "'");
     }
-    synchronized (stateLock) {
+    synchronized (this) {
       ensureOpen();
       if (size < 0) {
         throw new IllegalArgumentException("Invalid send/receive buffer size: " + value);
@@ -493,7 +537,7 @@ final class ChannelCore {
     if (!OPTIONS.contains(name)) {
       throw new UnsupportedOperationException("'" + name + "' not supported");
     }
-    synchronized (stateLock) {
+    synchronized (this) {
       ensureOpen();
       socket.acquire();
       try {

@@ -19,7 +19,7 @@ import java.lang.invoke.VarHandle;
  * <p>The state is one int: the sign bit means closed, the rest counts the uses, with the owner
  * counting as one until {@link #close()}.
  */
-final class FdHandle {
+final class FdHandle implements Runnable {
   private static final int CLOSED = Integer.MIN_VALUE;
   private static final VarHandle STATE;
 
@@ -94,6 +94,15 @@ final class FdHandle {
         return true;
       }
     }
+  }
+
+  /**
+   * {@link #close()}, as the action of a {@code Cleaner} (a handle is its own cleaning action, so a
+   * registration costs no extra object).
+   */
+  @Override
+  public void run() {
+    close();
   }
 
   /** {@link #detach()}: the number is the caller's now. */

@@ -31,7 +31,7 @@ public final class NativeDescriptor extends Descriptor {
     this.handle = new FdHandle(fd);
     this.description = description;
     FdHandle h = handle; // the cleaning action must not refer to this object
-    this.cleanable = Resources.CLEANER.register(this, h::close);
+    this.cleanable = Resources.CLEANER.register(this, h);
   }
 
   /**
