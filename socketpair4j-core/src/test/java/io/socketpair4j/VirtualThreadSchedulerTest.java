@@ -5,14 +5,6 @@ import static io.socketpair4j.TestSupport.awaitBlocked;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
-import java.lang.foreign.Arena;
-import java.lang.foreign.FunctionDescriptor;
-import java.lang.foreign.Linker;
-import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
-import java.lang.invoke.MethodHandle;
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.MethodType;
 import java.nio.ByteBuffer;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
@@ -304,42 +296,9 @@ class VirtualThreadSchedulerTest {
 
   private static void sortWithASleepingComparator() {
     try {
-      Linker linker = Linker.nativeLinker();
-      MethodHandle qsort =
-          linker.downcallHandle(
-              linker.defaultLookup().findOrThrow("qsort"),
-              FunctionDescriptor.ofVoid(
-                  ValueLayout.ADDRESS,
-                  ValueLayout.JAVA_LONG,
-                  ValueLayout.JAVA_LONG,
-                  ValueLayout.ADDRESS));
-      MethodHandle compare =
-          MethodHandles.lookup()
-              .findStatic(
-                  VirtualThreadSchedulerTest.class,
-                  "sleepAndCompare",
-                  MethodType.methodType(int.class, MemorySegment.class, MemorySegment.class));
-      FunctionDescriptor comparator =
-          FunctionDescriptor.of(
-              ValueLayout.JAVA_INT,
-              ValueLayout.ADDRESS.withTargetLayout(ValueLayout.JAVA_INT),
-              ValueLayout.ADDRESS.withTargetLayout(ValueLayout.JAVA_INT));
-      try (Arena arena = Arena.ofConfined()) {
-        MemorySegment stub = linker.upcallStub(compare, comparator, arena);
-        MemorySegment ints = arena.allocateFrom(ValueLayout.JAVA_INT, 3, 1, 2);
-        qsort.invokeExact(ints, 3L, 4L, stub);
-      }
-    } catch (Throwable t) {
-      throw new AssertionError(t);
+      Pinning.runPinned(() -> Thread.sleep(1)); // parks while a native frame is on the stack
+    } catch (Exception e) {
+      throw new AssertionError(e);
     }
-  }
-
-  private static int sleepAndCompare(MemorySegment x, MemorySegment y) {
-    try {
-      Thread.sleep(1); // parks while a native frame is on the stack: pinned
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
-    return Integer.compare(x.get(ValueLayout.JAVA_INT, 0), y.get(ValueLayout.JAVA_INT, 0));
   }
 }

@@ -15,6 +15,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
@@ -38,6 +39,15 @@ import java.util.concurrent.locks.ReentrantLock;
  * without an operating-system wake-up of another thread. {@code -Dio.socketpair4j.poller=platform}
  * makes the two pollers platform threads that wait in {@code epoll_wait} themselves (the design
  * before; every wake-up is then a wake-up of the poller thread by the kernel).
+ *
+ * <p>A sub-poller needs a carrier to run. When every carrier is held by a virtual thread that is
+ * pinned (a native frame on its stack, or a class initialiser) and waits for one of our
+ * descriptors, no sub-poller can run to wake them; the JDK's own sub-pollers have that weakness.
+ * Ours do not: the master watches each sub-poller that is not parked, and when one has made no poll
+ * for {@link #STALL_MILLIS} ms, the master polls that sub-poller's epoll instance itself (without
+ * waiting) and unparks what is ready, as the platform design would, every {@link #STALL_MILLIS} ms
+ * until the sub-poller runs again. While every sub-poller is parked the master waits without a time
+ * limit.
  *
  * <p>At most one thread waits on a descriptor in one direction at a time: the channels' read and
  * write locks, and the selector's own lock, see to that.
@@ -64,12 +74,14 @@ final class Poller {
    */
   static final int SPINS = Math.max(0, Integer.getInteger("io.socketpair4j.poller.spins", 32));
 
+  /** How long a sub-poller that is not parked may go without polling before the master steps in. */
+  static final int STALL_MILLIS = 20;
+
   // Started on first use, under a lock that parks rather than pins: a class initialiser (the
   // usual lazy holder) would pin every virtual thread that waits for it to finish.
   private static final ReentrantLock START = new ReentrantLock();
   private static volatile Poller reads;
   private static volatile Poller writes;
-  private static Poller master; // written under START before the first sub-poller starts
 
   static Poller reads() {
     Poller p = reads;
@@ -84,15 +96,25 @@ final class Poller {
   private static Poller start(boolean forReads) {
     START.lock();
     try {
-      if (SUB_POLLERS && master == null) {
-        master = new Poller("socketpair4j-master-poller", LinuxConstants.EPOLLIN, null);
-      }
-      Poller parent = SUB_POLLERS ? master : null;
-      if (forReads && reads == null) {
-        reads = new Poller("socketpair4j-read-poller", LinuxConstants.EPOLLIN, parent);
-      }
-      if (!forReads && writes == null) {
-        writes = new Poller("socketpair4j-write-poller", LinuxConstants.EPOLLOUT, parent);
+      if (reads == null) {
+        if (SUB_POLLERS) {
+          // both sub-pollers at once, so the master knows every one it watches from its start
+          Poller r = new Poller(LinuxConstants.EPOLLIN, null);
+          Poller w = new Poller(LinuxConstants.EPOLLOUT, null);
+          Poller m = new Poller(LinuxConstants.EPOLLIN, List.of(r, w));
+          Thread.ofPlatform().name("socketpair4j-master-poller").daemon().start(m::platformLoop);
+          startSubPoller("socketpair4j-read-poller", r, m);
+          startSubPoller("socketpair4j-write-poller", w, m);
+          reads = r;
+          writes = w;
+        } else {
+          Poller r = new Poller(LinuxConstants.EPOLLIN, null);
+          Poller w = new Poller(LinuxConstants.EPOLLOUT, null);
+          Thread.ofPlatform().name("socketpair4j-read-poller").daemon().start(r::platformLoop);
+          Thread.ofPlatform().name("socketpair4j-write-poller").daemon().start(w::platformLoop);
+          reads = r;
+          writes = w;
+        }
       }
       return forReads ? reads : writes;
     } finally {
@@ -100,30 +122,36 @@ final class Poller {
     }
   }
 
+  private static void startSubPoller(String name, Poller sub, Poller master) {
+    Thread.ofVirtual()
+        .name(name)
+        .inheritInheritableThreadLocals(false)
+        .start(() -> sub.subPollerLoop(master));
+  }
+
   private final int epfd;
   private final int events;
   private final ConcurrentHashMap<Integer, Thread> waiters = new ConcurrentHashMap<>();
   private volatile boolean idle; // a sub-poller parked through the master (tests look)
+  private volatile long polls; // a sub-poller's polls so far: the master watches it move
+  private final List<Poller> subPollers; // the master's: the sub-pollers it watches
+
+  // the master's view of one sub-poller: its poll count when last seen to move, and when
+  private long seenPolls = -1;
+  private long seenAt;
 
   /**
-   * A poller for {@code events} on its own epoll instance: a platform thread when {@code master} is
-   * null, else a virtual sub-poller that parks through {@code master}.
+   * A poller for {@code events} on an epoll instance of its own; {@code subPollers} are the
+   * sub-pollers it watches when it is the master, else null. Its thread is started by the caller.
    */
-  private Poller(String name, int events, Poller master) {
+  private Poller(int events, List<Poller> subPollers) {
     int fd = LibC.epoll_create1(CallState.heap(), LinuxConstants.EPOLL_CLOEXEC);
     if (fd < 0) {
       throw new UncheckedIOException(Errno.exception(-fd, "epoll_create1"));
     }
     this.epfd = fd;
     this.events = events;
-    if (master == null) {
-      Thread.ofPlatform().name(name).daemon().start(this::platformLoop);
-    } else {
-      Thread.ofVirtual()
-          .name(name)
-          .inheritInheritableThreadLocals(false)
-          .start(() -> subPollerLoop(master));
-    }
+    this.subPollers = subPollers;
   }
 
   /**
@@ -173,14 +201,55 @@ final class Poller {
     }
   }
 
-  /** A platform poller (or the master): waits in the kernel for the next events, for ever. */
+  /**
+   * A platform poller, or the master: waits in the kernel for the next events and unparks their
+   * threads, for ever. The master also steps in for a sub-poller that cannot run.
+   */
   private void platformLoop() {
     Arena arena = Arena.ofAuto();
     MemorySegment buffer = arena.allocate(EPOLL_EVENT, MAX_EVENTS);
     CallState cs = CallState.allocate(arena);
     for (; ; ) {
-      poll(cs, buffer, -1);
+      List<Poller> subs = subPollers;
+      if (subs == null) {
+        poll(cs, buffer, -1);
+        continue;
+      }
+      boolean watch = false;
+      for (Poller sub : subs) {
+        watch |= !sub.parkedUntilReady(this);
+      }
+      poll(cs, buffer, watch ? STALL_MILLIS : -1);
+      long now = System.nanoTime();
+      for (Poller sub : subs) {
+        if (sub.stalled(this, now)) {
+          sub.poll(cs, buffer, 0); // on its behalf: unparks the threads that are ready
+        }
+      }
     }
+  }
+
+  /** Whether this sub-poller is parked and {@code master} has not woken it yet. */
+  private boolean parkedUntilReady(Poller master) {
+    return idle && master.waiters.containsKey(epfd);
+  }
+
+  /**
+   * The master's check of this sub-poller: true when it is not parked until ready, yet has not
+   * polled for {@link #STALL_MILLIS} ms (all carriers busy or pinned).
+   */
+  private boolean stalled(Poller master, long now) {
+    if (parkedUntilReady(master)) {
+      seenPolls = -1;
+      return false;
+    }
+    long p = polls;
+    if (p != seenPolls) {
+      seenPolls = p;
+      seenAt = now;
+      return false;
+    }
+    return now - seenAt >= STALL_MILLIS * 1_000_000L;
   }
 
   /**
@@ -207,6 +276,7 @@ final class Poller {
         }
         idle = false;
       }
+      polls++; // only this thread writes it
       empty = poll(cs, buffer, 0) > 0 ? 0 : empty + 1;
     }
   }

@@ -29,7 +29,8 @@
  *       the kernel ({@link io.socketpair4j.internal.nio.PlatformWaiter}, woken through an eventfd
  *       lent by {@link io.socketpair4j.internal.nio.WakeupFds}); a virtual thread parks ({@link
  *       io.socketpair4j.internal.nio.VirtualWaiter}) and a {@link
- *       io.socketpair4j.internal.nio.Poller} unparks it.
+ *       io.socketpair4j.internal.nio.Poller} unparks it (by default a virtual sub-poller that polls
+ *       without waiting and yields, under one platform master poller).
  * </ol>
  *
  * <p>Beside them: the <b>selector</b>, {@link io.socketpair4j.internal.nio.EPollSelector} with its
