@@ -135,6 +135,30 @@ class MessageCloseAndInterruptTest {
     assertThat(a.read(ByteBuffer.allocate(16))).as("nothing more").isZero();
   }
 
+  /**
+   * An empty message is a message, also for a platform thread that waits inside {@code recvmsg}
+   * (where, on a DATAGRAM socket, the end's own close or shutdown would read as 0 bytes too): the
+   * read returns 0, and the channel stays open and usable.
+   */
+  @ParameterizedTest(name = "{0} virtual={1}")
+  @CsvSource({
+    "READ,false",
+    "READ,true",
+    "READ_MESSAGE,false",
+    "READ_MESSAGE,true",
+    "RECEIVE,false",
+    "SCATTERING_READ,false"
+  })
+  @DisplayName("S25: a blocked read is released by an empty message, which it returns as 0 bytes")
+  void s25_anEmptyMessageReleasesABlockedRead(Op op, boolean virtual) throws Exception {
+    Background<Long> call = blocked(op, virtual);
+    b.write(ByteBuffer.allocate(0));
+    assertThat(call.get()).isZero();
+    assertThat(a.isOpen()).isTrue();
+    b.write(ascii("next"));
+    assertThat(MessageSupport.readString(a, 16)).isEqualTo("next");
+  }
+
   @ParameterizedTest(name = "{0} virtual={1}")
   @CsvSource({
     "READ,false",

@@ -105,7 +105,8 @@ public final class TestSupport {
       if (c.endsWith(".LibC") && (m.equals("poll") || m.equals("epoll_wait"))) {
         return true; // a platform thread waiting on one of our channels or selectors
       }
-      if (c.endsWith(".LibC") && (m.equals("recvWaiting") || m.equals("sendWaiting"))) {
+      if (c.endsWith(".LibC")
+          && (m.equals("recvWaiting") || m.equals("sendWaiting") || m.equals("recvmsgWaiting"))) {
         // a platform thread in a read or write that waits in the kernel; as with the JDK's read0,
         // it may be about to enter the system call, which then returns at once after a close or
         // shutdown, whose state the kernel keeps

@@ -164,6 +164,22 @@ public final class LibC {
             Linker.Option.firstVariadicArg(1));
   }
 
+  /**
+   * {@link SyscallMsg} for a call that may wait in the kernel (no {@code MSG_DONTWAIT}): not
+   * critical, so the thread leaves Java state while it waits; native memory and a native call state
+   * only.
+   */
+  private static final class SyscallMsgWaiting {
+    static final MethodHandle HANDLE =
+        LINKER.downcallHandle(
+            LINKER.defaultLookup().findOrThrow("syscall"),
+            FunctionDescriptor.of(
+                JAVA_LONG, JAVA_LONG, JAVA_LONG, ADDRESS, JAVA_LONG, ADDRESS, ADDRESS, ADDRESS,
+                ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS),
+            ERRNO,
+            Linker.Option.firstVariadicArg(1));
+  }
+
   /** {@code syscall(SYS_fstat, fd, statbuf)}: the kernel's fstat, whatever the C library's age. */
   private static final class SyscallFstat {
     static final MethodHandle HANDLE =
@@ -331,12 +347,33 @@ public final class LibC {
     return msg(cs, LinuxAbi.SYS_RECVMSG, fd, msghdr, flags, held);
   }
 
+  /**
+   * {@code recvmsg(fd, msghdr, flags)} that may wait in the kernel, holding the scopes of {@code
+   * held}: every segment native (the msghdr, the iovecs' memory, the control buffer), {@code cs}
+   * native too ({@link CallState#allocate}).
+   */
+  public static long recvmsgWaiting(
+      CallState cs, int fd, MemorySegment msghdr, int flags, MemorySegment[] held) {
+    return msg(SyscallMsgWaiting.HANDLE, cs, LinuxAbi.SYS_RECVMSG, fd, msghdr, flags, held);
+  }
+
   private static long msg(
       CallState cs, long number, int fd, MemorySegment msghdr, int flags, MemorySegment[] held) {
+    return msg(SyscallMsg.HANDLE, cs, number, fd, msghdr, flags, held);
+  }
+
+  private static long msg(
+      MethodHandle handle,
+      CallState cs,
+      long number,
+      int fd,
+      MemorySegment msghdr,
+      int flags,
+      MemorySegment[] held) {
     try {
       return result(
           (long)
-              SyscallMsg.HANDLE.invokeExact(
+              handle.invokeExact(
                   cs.segment(),
                   number,
                   (long) fd,

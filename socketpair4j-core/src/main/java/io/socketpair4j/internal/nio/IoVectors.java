@@ -9,6 +9,7 @@ import static io.socketpair4j.internal.linux.LinuxAbi.MSGHDR_CONTROLLEN;
 import static io.socketpair4j.internal.linux.LinuxAbi.MSGHDR_FLAGS;
 import static io.socketpair4j.internal.linux.LinuxAbi.MSGHDR_IOV;
 import static io.socketpair4j.internal.linux.LinuxAbi.MSGHDR_IOVLEN;
+import static io.socketpair4j.internal.linux.LinuxConstants.MSG_DONTWAIT;
 import static java.lang.foreign.ValueLayout.ADDRESS;
 import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
@@ -144,7 +145,8 @@ final class IoVectors {
    * place. A receive with {@code MSG_TRUNC} in {@code flags} returns the message's real length,
    * which may be more than the buffers hold; positions advance by what was stored ({@link
    * #stored()}). After the call, {@link #flags()} and {@link #controlLength()} tell what the kernel
-   * reported.
+   * reported. A receive without {@code MSG_DONTWAIT} in {@code flags} may wait in the kernel: it is
+   * made as a call that is not critical, and {@code cs} must be native.
    */
   long transfer(
       CallState cs,
@@ -161,7 +163,9 @@ final class IoVectors {
     long n =
         sending
             ? LibC.sendmsg(cs, fd, msghdr, flags, held)
-            : LibC.recvmsg(cs, fd, msghdr, flags, held);
+            : (flags & MSG_DONTWAIT) == 0
+                ? LibC.recvmsgWaiting(cs, fd, msghdr, flags, held)
+                : LibC.recvmsg(cs, fd, msghdr, flags, held);
     Reference.reachabilityFence(control);
     stored = n > 0 ? Math.min(n, described) : 0;
     if (stored > 0) {
@@ -245,6 +249,25 @@ final class IoVectors {
   }
 
   /** Whether every collected buffer can be described in place or staged in one call. */
+  /**
+   * Whether a receive of the collected run as one message may wait in the kernel: only when the
+   * call holds the scope of every direct buffer it stores into, so that none can be freed while it
+   * waits (a run too long to describe in place is received into staging and copied out after the
+   * call, when a shared arena's buffer may have been closed meanwhile, and the message would be
+   * lost).
+   */
+  boolean mayWaitForMessage() {
+    if (fitsInPlace()) {
+      return true;
+    }
+    for (int e = 0; e < count; e++) {
+      if (buffers[e].isDirect()) {
+        return false;
+      }
+    }
+    return true;
+  }
+
   private boolean fitsInPlace() {
     if (count > MAX_ENTRIES) {
       return false;

@@ -10,7 +10,11 @@ import java.nio.ByteBuffer;
  * A platform thread's blocking stream read or write made as one system call that waits in the
  * kernel: {@code recv}/{@code send} without {@code MSG_DONTWAIT} on the socket, which is in
  * blocking mode (socketpair4j never sets {@code O_NONBLOCK}), instead of a non-blocking attempt,
- * {@code EAGAIN}, {@code poll} and a second attempt.
+ * {@code EAGAIN}, {@code poll} and a second attempt. A blocking receive made with {@code recvmsg}
+ * (a message, or data with descriptors) waits the same way ({@link Transfer} makes it, with this
+ * thread's native {@link #callState()}), when the call holds every direct buffer's scope; a message
+ * send does not, since a full peer queue makes it wait on the peer's queue, which this end's {@code
+ * shutdown(2)} does not wake.
  *
  * <p>Such a call is not a critical downcall: the thread leaves Java state while it waits, so it
  * never holds up a safepoint, and it can be given native memory only. A direct buffer's memory is
@@ -45,6 +49,11 @@ final class KernelWait {
 
   static KernelWait current() {
     return PER_THREAD.get();
+  }
+
+  /** This thread's native call state, for a waiting call made elsewhere ({@code recvmsg}). */
+  CallState callState() {
+    return callState;
   }
 
   /**

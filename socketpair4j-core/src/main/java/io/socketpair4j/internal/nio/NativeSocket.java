@@ -119,10 +119,11 @@ final class NativeSocket {
   private long loop(Transfer t, boolean blocking) throws IOException {
     int fd = handle.fd();
     boolean sending = t.sending();
-    // a platform thread's blocking stream call waits in the kernel (KernelWait); a closing or
-    // shutting-down thread wakes it with shutdown(2), so after it the state is checked as after a
-    // wait for readiness
-    boolean wait = blocking && !t.messages() && KernelWait.allowed();
+    // a platform thread's blocking stream call, and its blocking receive of a message, waits in the
+    // kernel (KernelWait); a closing or shutting-down thread wakes it with shutdown(2), so after it
+    // the state is checked as after a wait for readiness. (A message send does not: a full peer
+    // queue makes it wait on the peer's queue, which this end's shutdown(2) does not wake.)
+    boolean wait = blocking && KernelWait.allowed() && (!sending || !t.messages());
     boolean yielded = false;
     long total = 0;
     for (; ; ) {
@@ -137,6 +138,16 @@ final class NativeSocket {
           }
           throw new AsynchronousCloseException();
         }
+      }
+      if (n == Transfer.EMPTY_OR_WOKEN) {
+        // a datagram receive woken by close or shutdownInput reads as an empty message
+        if (handle.isClosed()) {
+          return total;
+        }
+        if (inputShutdown) {
+          return -1;
+        }
+        n = t.completeEmpty();
       }
       if (n == Transfer.NOTHING_REQUESTED) {
         return total; // the buffers were emptied by another thread meanwhile: as the JDK, 0

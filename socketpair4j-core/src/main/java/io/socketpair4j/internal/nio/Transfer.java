@@ -49,6 +49,14 @@ final class Transfer {
   /** What {@link #attempt} returns when a receive found the end of the stream. */
   static final long END_OF_STREAM = Long.MIN_VALUE + 1;
 
+  /**
+   * What {@link #attempt} returns when a DGRAM receive that waited in the kernel returned an empty
+   * message: either one was sent, or the wait was ended by this end's close or {@code
+   * shutdownInput} (both read as 0 on a datagram socket). The caller tells which from the socket's
+   * state and, for a real one, calls {@link #completeEmpty()}.
+   */
+  static final long EMPTY_OR_WOKEN = Long.MIN_VALUE + 2;
+
   private final boolean sending;
   private final int flags;
   private final SocketKind kind;
@@ -235,13 +243,13 @@ final class Transfer {
   }
 
   /**
-   * As {@link #attempt(int)}; with {@code wait}, a stream request for one buffer waits in the
-   * kernel ({@link KernelWait}) instead of returning {@code EAGAIN}. The caller is a platform
-   * thread in blocking mode.
+   * As {@link #attempt(int)}; with {@code wait}, a stream request for one buffer, and any receive
+   * made with {@code recvmsg} (messages, descriptors), waits in the kernel ({@link KernelWait})
+   * instead of returning {@code EAGAIN}. The caller is a platform thread in blocking mode.
    */
   long attempt(int fd, boolean wait) {
     if (kind.messages() || descriptorCount > 0 || room >= 0) {
-      return message(fd);
+      return message(fd, wait && !sending);
     }
     if (buffer != null) {
       int position = buffer.position();
@@ -282,7 +290,7 @@ final class Transfer {
    * On a SEQPACKET socket every receive also asks for the timestamp that each message carries, as
    * that is the only way to tell an empty message from the end of the stream: both read as 0.
    */
-  private long message(int fd) {
+  private long message(int fd, boolean wait) {
     IoVectors v = vectors();
     try {
       boolean whole = kind.messages();
@@ -290,6 +298,7 @@ final class Transfer {
       if (count == 0 && !whole) {
         return NOTHING_REQUESTED; // stream bytes emptied by another thread meanwhile
       }
+      wait = wait && v.mayWaitForMessage();
       ControlMessages c = control();
       long controlLength;
       int callFlags;
@@ -301,7 +310,17 @@ final class Transfer {
         controlLength = room > 0 || timestamp ? c.receiving(Math.max(room, 0), timestamp) : 0;
         callFlags = flags | MSG_CMSG_CLOEXEC | (whole ? MSG_TRUNC : 0) | (peek ? MSG_PEEK : 0);
       }
-      long n = v.transfer(callState, fd, callFlags, sending, whole, c.memory(), controlLength);
+      long n =
+          wait
+              ? v.transfer(
+                  KernelWait.current().callState(),
+                  fd,
+                  callFlags & ~MSG_DONTWAIT,
+                  false,
+                  whole,
+                  c.memory(),
+                  controlLength)
+              : v.transfer(callState, fd, callFlags, sending, whole, c.memory(), controlLength);
       if (n < 0) {
         return n;
       }
@@ -334,11 +353,20 @@ final class Transfer {
       if (endOfStream) {
         return END_OF_STREAM;
       }
+      if (wait && n == 0 && !kind.endOfStreamByTimestamp() && c.receivedCount() == 0) {
+        return EMPTY_OR_WOKEN;
+      }
       completed = true;
       return v.stored();
     } finally {
       v.forget();
     }
+  }
+
+  /** After {@link #EMPTY_OR_WOKEN} that was a real message: records it; returns 0. */
+  long completeEmpty() {
+    completed = true;
+    return 0;
   }
 
   private IoVectors vectors() {
