@@ -1,14 +1,10 @@
 package io.socketpair4j;
 
-import static io.socketpair4j.TestSupport.PROMPTLY;
-import static io.socketpair4j.TestSupport.awaitBlocked;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -29,40 +25,22 @@ class PinnedCarriersTest {
     assertThat(Integer.getInteger("jdk.virtualThreadScheduler.maxPoolSize")).isEqualTo(carriers);
     List<UnixSocketPair> pairs = new ArrayList<>();
     try {
-      List<Thread> readers = new ArrayList<>();
-      List<CompletableFuture<Integer>> values = new ArrayList<>();
+      List<Background<Long>> readers = new ArrayList<>();
       for (int i = 0; i < carriers; i++) {
         UnixSocketPair pair = UnixSocketPair.open();
         pairs.add(pair);
-        CompletableFuture<Integer> value = new CompletableFuture<>();
-        values.add(value);
         readers.add(
-            Thread.ofVirtual()
-                .name("pinned-reader-" + i)
-                .start(
-                    () -> {
-                      try {
-                        Pinning.runPinned(
-                            () -> {
-                              ByteBuffer b = ByteBuffer.allocate(4);
-                              while (b.hasRemaining()) {
-                                pair.second().read(b);
-                              }
-                              value.complete(b.getInt(0));
-                            });
-                      } catch (Throwable t) {
-                        value.completeExceptionally(t);
-                      }
-                    }));
+            Background.start(
+                true, () -> Pinning.callPinned(() -> TestSupport.readLong(pair.second()))));
       }
-      for (Thread reader : readers) {
-        awaitBlocked(reader); // parked in the poller, pinned: its carrier is held
+      for (Background<Long> reader : readers) {
+        reader.awaitBlocked(); // parked in the poller, pinned: its carrier is held
       }
       for (int i = 0; i < carriers; i++) {
-        pairs.get(i).first().write(ByteBuffer.allocate(4).putInt(0, 100 + i));
+        pairs.get(i).first().write(ByteBuffer.allocate(8).putLong(0, 100 + i));
       }
       for (int i = 0; i < carriers; i++) {
-        assertThat(values.get(i).get(PROMPTLY.toSeconds(), TimeUnit.SECONDS)).isEqualTo(100 + i);
+        assertThat(readers.get(i).get()).isEqualTo(100L + i);
       }
     } finally {
       for (UnixSocketPair pair : pairs) {

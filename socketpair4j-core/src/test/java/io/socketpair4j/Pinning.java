@@ -8,6 +8,7 @@ import java.lang.foreign.ValueLayout;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
+import java.util.concurrent.Callable;
 
 /**
  * Runs code with a native frame on the stack, so that a virtual thread running it is pinned to its
@@ -16,16 +17,16 @@ import java.lang.invoke.MethodType;
 final class Pinning {
   private Pinning() {}
 
-  /** What runs pinned. */
-  interface Body {
-    void run() throws Exception;
-  }
-
-  private static final ThreadLocal<Body> BODY = new ThreadLocal<>();
+  private static final ThreadLocal<Callable<?>> BODY = new ThreadLocal<>();
+  private static final ThreadLocal<Object> RESULT = new ThreadLocal<>();
   private static final ThreadLocal<Exception> FAILURE = new ThreadLocal<>();
 
-  /** Runs {@code body} once, inside an upcall from native code; rethrows what it threw. */
-  static void runPinned(Body body) throws Exception {
+  /**
+   * Calls {@code body} once, inside an upcall from native code; returns what it returned, or
+   * rethrows what it threw.
+   */
+  @SuppressWarnings("unchecked") // RESULT holds what body returned
+  static <T> T callPinned(Callable<T> body) throws Exception {
     BODY.set(body);
     try {
       Linker linker = Linker.nativeLinker();
@@ -58,19 +59,22 @@ final class Pinning {
     } finally {
       BODY.remove();
     }
+    Object result = RESULT.get();
     Exception failure = FAILURE.get();
+    RESULT.remove();
     FAILURE.remove();
     if (failure != null) {
       throw failure;
     }
+    return (T) result;
   }
 
   private static int runOnceAndCompare(MemorySegment x, MemorySegment y) {
-    Body body = BODY.get();
+    Callable<?> body = BODY.get();
     BODY.remove();
     if (body != null) {
       try {
-        body.run();
+        RESULT.set(body.call());
       } catch (Exception e) {
         FAILURE.set(e); // an upcall must not throw: the JVM would exit
       }

@@ -40,14 +40,14 @@ public final class TestSupport {
   }
 
   /** Reads 8 bytes from a blocking channel, as a long. */
-  static long readLong(ReadableByteChannel ch) throws IOException {
+  public static long readLong(ReadableByteChannel ch) throws IOException {
     ByteBuffer buf = ByteBuffer.allocate(8);
     readInto(ch, buf);
     return buf.getLong(0);
   }
 
   /** Reads from a blocking channel until {@code buf} is full. */
-  static void readInto(ReadableByteChannel ch, ByteBuffer buf) throws IOException {
+  public static void readInto(ReadableByteChannel ch, ByteBuffer buf) throws IOException {
     while (buf.hasRemaining()) {
       if (ch.read(buf) < 0) {
         throw new IOException("end of stream after " + buf.position() + " bytes");

@@ -296,7 +296,11 @@ class VirtualThreadSchedulerTest {
 
   private static void sortWithASleepingComparator() {
     try {
-      Pinning.runPinned(() -> Thread.sleep(1)); // parks while a native frame is on the stack
+      Pinning.callPinned(
+          () -> {
+            Thread.sleep(1); // parks while a native frame is on the stack
+            return null;
+          });
     } catch (Exception e) {
       throw new AssertionError(e);
     }

@@ -152,13 +152,21 @@ public final class LibC {
    * the linker: it holds the scope of every segment passed to a downcall until the call returns, so
    * the memory that the iovecs point into cannot be freed while the kernel uses it.
    */
+  /**
+   * {@code syscall(number, fd, msghdr, flags, ...)} with {@link #HELD_SEGMENTS} pointers: the
+   * signature of {@link SyscallMsg} and {@link SyscallMsgWaiting} (here, so that binding one does
+   * not bind the other).
+   */
+  private static final FunctionDescriptor SYSCALL_MSG =
+      FunctionDescriptor.of(
+          JAVA_LONG, JAVA_LONG, JAVA_LONG, ADDRESS, JAVA_LONG, ADDRESS, ADDRESS, ADDRESS, ADDRESS,
+          ADDRESS, ADDRESS, ADDRESS, ADDRESS);
+
   private static final class SyscallMsg {
     static final MethodHandle HANDLE =
         LINKER.downcallHandle(
             LINKER.defaultLookup().findOrThrow("syscall"),
-            FunctionDescriptor.of(
-                JAVA_LONG, JAVA_LONG, JAVA_LONG, ADDRESS, JAVA_LONG, ADDRESS, ADDRESS, ADDRESS,
-                ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS),
+            SYSCALL_MSG,
             ERRNO,
             CRITICAL,
             Linker.Option.firstVariadicArg(1));
@@ -173,9 +181,7 @@ public final class LibC {
     static final MethodHandle HANDLE =
         LINKER.downcallHandle(
             LINKER.defaultLookup().findOrThrow("syscall"),
-            FunctionDescriptor.of(
-                JAVA_LONG, JAVA_LONG, JAVA_LONG, ADDRESS, JAVA_LONG, ADDRESS, ADDRESS, ADDRESS,
-                ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS),
+            SYSCALL_MSG,
             ERRNO,
             Linker.Option.firstVariadicArg(1));
   }

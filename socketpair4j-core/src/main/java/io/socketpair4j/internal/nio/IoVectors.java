@@ -248,7 +248,6 @@ final class IoVectors {
     return entries;
   }
 
-  /** Whether every collected buffer can be described in place or staged in one call. */
   /**
    * Whether a receive of the collected run as one message may wait in the kernel: only when the
    * call holds the scope of every direct buffer it stores into, so that none can be freed while it
@@ -268,6 +267,7 @@ final class IoVectors {
     return true;
   }
 
+  /** Whether every collected buffer can be described in place or staged in one call. */
   private boolean fitsInPlace() {
     if (count > MAX_ENTRIES) {
       return false;

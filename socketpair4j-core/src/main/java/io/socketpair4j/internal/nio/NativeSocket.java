@@ -140,10 +140,8 @@ final class NativeSocket {
         }
       }
       if (n == Transfer.EMPTY_OR_WOKEN) {
-        // a datagram receive woken by close or shutdownInput reads as an empty message
-        if (handle.isClosed()) {
-          return total;
-        }
+        // a datagram receive woken by shutdownInput reads as an empty message (a close was
+        // handled above, as for every waiting call that returned early)
         if (inputShutdown) {
           return -1;
         }

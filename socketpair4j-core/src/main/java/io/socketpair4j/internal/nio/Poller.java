@@ -97,24 +97,21 @@ final class Poller {
     START.lock();
     try {
       if (reads == null) {
+        // both directions at once, so that a master knows every sub-poller it watches from its
+        // start
+        Poller r = new Poller(LinuxConstants.EPOLLIN, null);
+        Poller w = new Poller(LinuxConstants.EPOLLOUT, null);
         if (SUB_POLLERS) {
-          // both sub-pollers at once, so the master knows every one it watches from its start
-          Poller r = new Poller(LinuxConstants.EPOLLIN, null);
-          Poller w = new Poller(LinuxConstants.EPOLLOUT, null);
           Poller m = new Poller(LinuxConstants.EPOLLIN, List.of(r, w));
           Thread.ofPlatform().name("socketpair4j-master-poller").daemon().start(m::platformLoop);
           startSubPoller("socketpair4j-read-poller", r, m);
           startSubPoller("socketpair4j-write-poller", w, m);
-          reads = r;
-          writes = w;
         } else {
-          Poller r = new Poller(LinuxConstants.EPOLLIN, null);
-          Poller w = new Poller(LinuxConstants.EPOLLOUT, null);
           Thread.ofPlatform().name("socketpair4j-read-poller").daemon().start(r::platformLoop);
           Thread.ofPlatform().name("socketpair4j-write-poller").daemon().start(w::platformLoop);
-          reads = r;
-          writes = w;
         }
+        reads = r;
+        writes = w;
       }
       return forReads ? reads : writes;
     } finally {
@@ -263,7 +260,7 @@ final class Poller {
     Scratch scratch = new Scratch();
     int empty = 0;
     for (; ; ) {
-      if (empty == 0 || empty <= SPINS) {
+      if (empty <= SPINS) {
         Thread.yield(); // let the threads just unparked (or any other) run first
       } else {
         idle = true;

@@ -1,15 +1,16 @@
 package io.socketpair4j.internal.nio;
 
-import static io.socketpair4j.TestSupport.PROMPTLY;
 import static io.socketpair4j.TestSupport.await;
-import static io.socketpair4j.TestSupport.awaitBlocked;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.socketpair4j.Background;
+import io.socketpair4j.TestSupport;
 import io.socketpair4j.UnixDatagramPair;
 import io.socketpair4j.UnixSocketPair;
 import java.nio.ByteBuffer;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
+import java.nio.channels.ByteChannel;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -33,31 +34,16 @@ class PollerTest {
   @Test
   void aReaderIsWokenAfterTheSubPollerParked() throws Exception {
     try (UnixSocketPair pair = UnixSocketPair.open()) {
-      for (int i = 0; i < 20; i++) {
-        int value = i;
-        CompletableFuture<Integer> read = new CompletableFuture<>();
-        Thread reader =
-            Thread.ofVirtual()
-                .start(
-                    () -> {
-                      try {
-                        ByteBuffer b = ByteBuffer.allocate(4);
-                        while (b.hasRemaining()) {
-                          pair.second().read(b);
-                        }
-                        read.complete(b.getInt(0));
-                      } catch (Throwable t) {
-                        read.completeExceptionally(t);
-                      }
-                    });
-        awaitBlocked(reader);
+      for (long i = 0; i < 20; i++) {
+        Background<Long> reader =
+            Background.start(true, () -> TestSupport.readLong(pair.second())).awaitBlocked();
         if (Poller.SUB_POLLERS) {
           // it parks once it has polled SPINS times and found nothing; then only the master
           // wakes it, when the descriptor is ready
           await("the read sub-poller to park", () -> Poller.reads().isIdle());
         }
-        pair.first().write(ByteBuffer.allocate(4).putInt(0, value));
-        assertThat(read.get(PROMPTLY.toSeconds(), TimeUnit.SECONDS)).isEqualTo(value);
+        pair.first().write(ByteBuffer.allocate(8).putLong(0, i));
+        assertThat(reader.get()).isEqualTo(i);
       }
     }
   }
@@ -69,57 +55,32 @@ class PollerTest {
    */
   @Test
   void manyVirtualConversationsCompleteWithoutLostWakeUps() throws Exception {
-    int conversations = 200;
+    int pairs = 100;
     int trips = 200;
-    UnixSocketPair[] streams = new UnixSocketPair[conversations / 2];
-    UnixDatagramPair[] messages = new UnixDatagramPair[conversations / 2];
+    List<AutoCloseable> opened = new ArrayList<>();
     try {
-      for (int i = 0; i < conversations / 2; i++) {
-        streams[i] = UnixSocketPair.open();
-        messages[i] = UnixDatagramPair.open(UnixDatagramPair.Type.SEQPACKET);
+      List<Background<Void>> parties = new ArrayList<>();
+      for (int i = 0; i < pairs; i++) {
+        UnixSocketPair s = UnixSocketPair.open();
+        opened.add(s);
+        UnixDatagramPair m = UnixDatagramPair.open(UnixDatagramPair.Type.SEQPACKET);
+        opened.add(m);
+        parties.add(Background.start(true, () -> echo(s.second(), trips)));
+        parties.add(Background.start(true, () -> ping(s.first(), trips)));
+        parties.add(Background.start(true, () -> echo(m.second(), trips)));
+        parties.add(Background.start(true, () -> ping(m.first(), trips)));
       }
-      CompletableFuture<?>[] done = new CompletableFuture<?>[conversations * 2];
-      for (int i = 0; i < conversations / 2; i++) {
-        UnixSocketPair s = streams[i];
-        UnixDatagramPair m = messages[i];
-        done[4 * i] = run(() -> echo(s.second(), trips));
-        done[4 * i + 1] = run(() -> ping(s.first(), trips));
-        done[4 * i + 2] = run(() -> echo(m.second(), trips));
-        done[4 * i + 3] = run(() -> ping(m.first(), trips));
+      for (Background<Void> party : parties) {
+        party.get();
       }
-      CompletableFuture.allOf(done).get(PROMPTLY.toSeconds() * 3, TimeUnit.SECONDS);
     } finally {
-      for (int i = 0; i < conversations / 2; i++) {
-        if (streams[i] != null) {
-          streams[i].close();
-        }
-        if (messages[i] != null) {
-          messages[i].close();
-        }
+      for (AutoCloseable c : opened) {
+        c.close();
       }
     }
   }
 
-  private interface Body {
-    void run() throws Exception;
-  }
-
-  private static CompletableFuture<Void> run(Body body) {
-    CompletableFuture<Void> f = new CompletableFuture<>();
-    Thread.ofVirtual()
-        .start(
-            () -> {
-              try {
-                body.run();
-                f.complete(null);
-              } catch (Throwable t) {
-                f.completeExceptionally(t);
-              }
-            });
-    return f;
-  }
-
-  private static void echo(java.nio.channels.ByteChannel end, int trips) throws Exception {
+  private static Void echo(ByteChannel end, int trips) throws Exception {
     ByteBuffer b = ByteBuffer.allocate(8);
     for (int i = 0; i < trips; i++) {
       b.clear();
@@ -131,9 +92,10 @@ class PollerTest {
         end.write(b);
       }
     }
+    return null;
   }
 
-  private static void ping(java.nio.channels.ByteChannel end, int trips) throws Exception {
+  private static Void ping(ByteChannel end, int trips) throws Exception {
     ByteBuffer out = ByteBuffer.allocate(8);
     ByteBuffer in = ByteBuffer.allocate(8);
     for (long i = 0; i < trips; i++) {
@@ -147,5 +109,6 @@ class PollerTest {
       }
       assertThat(in.getLong(0)).isEqualTo(i);
     }
+    return null;
   }
 }
