@@ -14,15 +14,18 @@ import java.lang.ref.Cleaner;
 import java.net.SocketAddress;
 import java.net.SocketException;
 import java.net.SocketOption;
+import java.net.SocketTimeoutException;
 import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
 import java.nio.channels.AsynchronousCloseException;
 import java.nio.channels.Channel;
 import java.nio.channels.ClosedChannelException;
+import java.nio.channels.IllegalBlockingModeException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 import jdk.net.ExtendedSocketOptions;
 
@@ -164,12 +167,20 @@ final class ChannelCore {
   // -- reads and writes ---------------------------------------------------------------------
 
   long read(ByteBuffer dst) throws IOException {
+    return read(dst, NativeSocket.NO_TIMEOUT);
+  }
+
+  /**
+   * A read; with a timeout (not {@link NativeSocket#NO_TIMEOUT}) a timed blocking read, which
+   * throws {@link SocketTimeoutException} when nothing came in time.
+   */
+  long read(ByteBuffer dst, long timeoutNanos) throws IOException {
     Objects.requireNonNull(dst, "dst");
     ReentrantLock readLock = readLock();
     readLock.lock();
     Transfer t = socket.reads().of(dst);
     try {
-      return run(t);
+      return run(t, timeoutNanos);
     } finally {
       t.clear();
       readLock.unlock();
@@ -190,12 +201,20 @@ final class ChannelCore {
   }
 
   long write(ByteBuffer src) throws IOException {
+    return write(src, NativeSocket.NO_TIMEOUT);
+  }
+
+  /**
+   * A write; with a timeout (not {@link NativeSocket#NO_TIMEOUT}) a timed blocking write, which
+   * throws {@link SocketTimeoutException} telling the bytes written when the time ran out first.
+   */
+  long write(ByteBuffer src, long timeoutNanos) throws IOException {
     Objects.requireNonNull(src, "src");
     ReentrantLock writeLock = writeLock();
     writeLock.lock();
     Transfer t = socket.writes().of(src);
     try {
-      return run(t);
+      return run(t, timeoutNanos);
     } finally {
       t.clear();
       writeLock.unlock();
@@ -392,7 +411,15 @@ final class ChannelCore {
    * the end of the stream.
    */
   private long run(Transfer t) throws IOException {
+    return run(t, NativeSocket.NO_TIMEOUT);
+  }
+
+  private long run(Transfer t, long timeoutNanos) throws IOException {
     ensureOpen();
+    boolean blocking = owner.isBlocking(); // stable: configureBlocking waits for this call
+    if (timeoutNanos != NativeSocket.NO_TIMEOUT && !blocking) {
+      throw new IllegalBlockingModeException();
+    }
     if (t.sending()) {
       if (socket.isOutputShutdown()) {
         // What the JDK's channels throw for any write after shutdownOutput, blocking or not
@@ -410,13 +437,13 @@ final class ChannelCore {
     if (!t.hasRemaining() && !t.transfersWhenEmpty()) {
       return 0;
     }
-    boolean blocking = owner.isBlocking();
     if (!blocking) {
-      return socket.transfer(t, false);
+      return socket.transfer(t, false, NativeSocket.NO_TIMEOUT);
     }
+    long n;
     owner.beginBlocking(); // an interrupt now closes the channel (at once if the status is set)
     try {
-      return socket.transfer(t, true);
+      n = socket.transfer(t, true, timeoutNanos);
     } finally {
       try {
         owner.endBlocking(t.completed());
@@ -427,6 +454,49 @@ final class ChannelCore {
         }
         throw e;
       }
+    }
+    if (t.timedOut()) {
+      throw timedOut(t.sending(), n);
+    }
+    return n;
+  }
+
+  /**
+   * What a timed call throws when its time ran out: {@code "Read timed out"} as {@code
+   * java.net.Socket}'s streams say, with the bytes a write wrote before that.
+   */
+  private static SocketTimeoutException timedOut(boolean sending, long transferred) {
+    SocketTimeoutException e =
+        new SocketTimeoutException(sending ? "Write timed out" : "Read timed out");
+    e.bytesTransferred = (int) Math.min(Integer.MAX_VALUE, transferred);
+    return e;
+  }
+
+  /**
+   * A timed call's {@code timeoutNanos}: {@code timeout} in nanoseconds (at most {@code
+   * Long.MAX_VALUE}, which is nearly three hundred years).
+   *
+   * @throws IllegalArgumentException if {@code timeout} is negative
+   */
+  static long timeoutNanos(long timeout, TimeUnit unit) {
+    Objects.requireNonNull(unit, "unit");
+    if (timeout < 0) {
+      throw new IllegalArgumentException("timeout is negative: " + timeout + " " + unit);
+    }
+    return unit.toNanos(timeout);
+  }
+
+  /** The bytes that a read could take now without waiting; 0 after {@code shutdownInput}. */
+  int available() throws IOException {
+    ensureOpen();
+    if (socket.isInputShutdown()) {
+      return 0;
+    }
+    socket.acquire();
+    try {
+      return SocketOptions.queuedInput(socket.fd());
+    } finally {
+      socket.release();
     }
   }
 
