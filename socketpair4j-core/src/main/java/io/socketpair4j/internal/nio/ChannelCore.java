@@ -5,6 +5,7 @@ import io.socketpair4j.DescriptorsTruncatedException;
 import io.socketpair4j.PeerCredentials;
 import io.socketpair4j.ReceivedMessage;
 import io.socketpair4j.UnixChannel;
+import io.socketpair4j.internal.jfr.JfrEvents;
 import io.socketpair4j.internal.linux.Errno;
 import io.socketpair4j.internal.linux.LinuxConstants;
 import java.io.IOException;
@@ -266,7 +267,7 @@ final class ChannelCore {
       if (!t.completed()) {
         return null;
       }
-      return result(t, (int) n, room);
+      return result(t, (int) n, room, socket.fd());
     } finally {
       t.clear();
       readLock.unlock();
@@ -281,7 +282,8 @@ final class ChannelCore {
   }
 
   /** The outcome of a completed receive, its descriptors owned; or the truncation reported. */
-  private static ReceivedMessage result(Transfer t, int bytes, int room) throws IOException {
+  private static ReceivedMessage result(Transfer t, int bytes, int room, int fd)
+      throws IOException {
     int length = (int) Math.min(Integer.MAX_VALUE, t.messageLength());
     ControlMessages c = t.received();
     if (t.controlTruncated()) {
@@ -291,6 +293,13 @@ final class ChannelCore {
     int count = c == null ? 0 : c.receivedCount();
     if (count == 0) {
       return new ReceivedMessage(bytes, length, List.of());
+    }
+    if (JfrEvents.recording()) {
+      int[] fds = new int[count];
+      for (int i = 0; i < count; i++) {
+        fds[i] = c.received(i);
+      }
+      JfrEvents.descriptorsPassed(fd, false, fds, count);
     }
     List<Descriptor> descriptors = new ArrayList<>(count);
     int taken = 0;
@@ -371,7 +380,11 @@ final class ChannelCore {
     writeLock.lock();
     Transfer t = socket.writes().of(src).passing(fds, fds.length);
     try {
-      return (int) run(t);
+      int n = (int) run(t);
+      if (t.completed() && fds.length > 0 && JfrEvents.recording()) {
+        JfrEvents.descriptorsPassed(socket.fd(), true, fds, fds.length);
+      }
+      return n;
     } finally {
       t.clear();
       writeLock.unlock();
@@ -415,6 +428,27 @@ final class ChannelCore {
   }
 
   private long run(Transfer t, long timeoutNanos) throws IOException {
+    Object event = JfrEvents.recording() ? JfrEvents.beginIo(t.sending()) : null;
+    if (event == null) {
+      return execute(t, timeoutNanos);
+    }
+    long n = 0;
+    try {
+      n = execute(t, timeoutNanos);
+      return n;
+    } finally {
+      JfrEvents.endIo(
+          event,
+          socket.fd(),
+          socket.kind().name(),
+          n,
+          owner.isBlocking(),
+          timeoutNanos == NativeSocket.NO_TIMEOUT ? 0 : timeoutNanos,
+          t.timedOut());
+    }
+  }
+
+  private long execute(Transfer t, long timeoutNanos) throws IOException {
     ensureOpen();
     boolean blocking = owner.isBlocking(); // stable: configureBlocking waits for this call
     if (timeoutNanos != NativeSocket.NO_TIMEOUT && !blocking) {
@@ -512,6 +546,9 @@ final class ChannelCore {
   void close() {
     socket.close();
     cleanable.clean(); // nothing left for the cleaner to do
+    if (JfrEvents.recording()) {
+      JfrEvents.channelClosed(socket.fd(), socket.kind().name());
+    }
   }
 
   /** {@code implConfigureBlocking}: like the JDK, wait for reads and writes in progress. */
