@@ -27,8 +27,8 @@ import java.util.Objects;
  * thread blocked reading makes a thread that writes wait until something is read, which in a
  * request/response protocol is never. A TCP channel can fall back on its {@link
  * SocketChannel#socket() socket adaptor}'s streams; a UNIX-domain channel, the JDK's or
- * socketpair4j's, has none. The streams of this class have no such lock: one read and one write
- * may be in progress at a time, from different threads.
+ * socketpair4j's, has none. The streams of this class have no such lock: one read and one write may
+ * be in progress at a time, from different threads.
  *
  * <pre>{@code
  * try (UnixSocketPair pair = UnixSocketPair.open()) {
@@ -48,8 +48,8 @@ import java.util.Objects;
  * java.nio.channels.IllegalBlockingModeException}. Any other channel, such as the JDK's ends of a
  * {@link SocketPair}, is put into non-blocking mode by {@link #of(SocketChannel)}, and its streams
  * wait for it on selectors of their own; from then on it must be read and written through the
- * streams only, and left in non-blocking mode. Either way the channel may also be registered with
- * a selector, have its options set and be shut down.
+ * streams only, and left in non-blocking mode. Either way the channel may also be registered with a
+ * selector, have its options set and be shut down.
  *
  * <h2>Timeouts</h2>
  *
@@ -96,8 +96,8 @@ public final class SocketStreams {
    * Returns the streams of a connected channel.
    *
    * <p>A {@link UnixSocketChannel} is left as it is. Any other channel is put into non-blocking
-   * mode, and must from then on be read and written through these streams only (see above);
-   * calling this method again for it makes streams that wait for it independently of these.
+   * mode, and must from then on be read and written through these streams only (see above); calling
+   * this method again for it makes streams that wait for it independently of these.
    *
    * @param channel an open, connected channel
    * @return the streams of the channel, with no timeouts
@@ -114,13 +114,13 @@ public final class SocketStreams {
       throw new NotYetConnectedException();
     }
     if (channel instanceof UnixSocketChannel u) {
-      return of(u);
+      return ofNative(u);
     }
     return new SocketStreams(new SelectingStreamIo(channel));
   }
 
   /** The streams of a native channel, made without checks: its streams fail as it would. */
-  static SocketStreams of(UnixSocketChannel channel) {
+  static SocketStreams ofNative(UnixSocketChannel channel) {
     return new SocketStreams(new NativeStreamIo(channel));
   }
 

@@ -105,11 +105,11 @@ public interface UnixChannel extends Channel {
    * most the given time for them to come.
    *
    * <p>The channel must be in blocking mode. The read waits until at least one byte (on a message
-   * socket: one message) can be read, the end of the stream is reached, or the time runs out;
-   * then it reads what there is, as a blocking read would. When the time runs out first it throws
-   * {@link SocketTimeoutException} and reads nothing: the buffer is unchanged and the channel stays
-   * open and usable, as {@link java.net.Socket}'s streams are after a read timeout. A timeout of
-   * zero reads only what is there already, and throws when nothing is.
+   * socket: one message) can be read, the end of the stream is reached, or the time runs out; then
+   * it reads what there is, as a blocking read would. When the time runs out first it throws {@link
+   * SocketTimeoutException} and reads nothing: the buffer is unchanged and the channel stays open
+   * and usable, as {@link java.net.Socket}'s streams are after a read timeout. A timeout of zero
+   * reads only what is there already, and throws when nothing is.
    *
    * <p>Closing the channel, shutting down its input, and interrupting the thread end the wait at
    * once, with the exceptions of {@code read(ByteBuffer)} ({@code -1} for a shut-down input).
@@ -140,9 +140,8 @@ public interface UnixChannel extends Channel {
    * remaining bytes are one message, written whole or not at all. When the time runs out first it
    * throws {@link SocketTimeoutException}, whose {@link
    * java.io.InterruptedIOException#bytesTransferred bytesTransferred} tells how many bytes were
-   * written before that: the buffer's position has advanced by exactly as many, and nothing
-   * written is lost. The channel stays open and usable. A timeout of zero writes only what fits
-   * now.
+   * written before that: the buffer's position has advanced by exactly as many, and nothing written
+   * is lost. The channel stays open and usable. A timeout of zero writes only what fits now.
    *
    * @param src the bytes to write
    * @param timeout how long to wait in all, in units of {@code unit}; zero or more

@@ -118,21 +118,21 @@ public abstract class UnixSocketChannel extends SocketChannel implements UnixCha
    * @return a new input stream of this channel
    */
   public InputStream inputStream() {
-    return SocketStreams.of(this).inputStream();
+    return SocketStreams.ofNative(this).inputStream();
   }
 
   /**
    * Returns an output stream that writes to this channel, which a blocked read never holds up.
    *
-   * <p>The same as {@code SocketStreams.of(this).outputStream()}: a stream without a write
-   * timeout; use {@link SocketStreams} for one. The channel must be in blocking mode whenever the
-   * stream is written. Closing the stream closes the channel; to end only this direction, use
-   * {@link #shutdownOutput()}.
+   * <p>The same as {@code SocketStreams.of(this).outputStream()}: a stream without a write timeout;
+   * use {@link SocketStreams} for one. The channel must be in blocking mode whenever the stream is
+   * written. Closing the stream closes the channel; to end only this direction, use {@link
+   * #shutdownOutput()}.
    *
    * @return a new output stream of this channel
    */
   public OutputStream outputStream() {
-    return SocketStreams.of(this).outputStream();
+    return SocketStreams.ofNative(this).outputStream();
   }
 
   /**

@@ -153,8 +153,9 @@ class SocketStreamsTest extends PairFixture {
               }
               throw new AssertionError("the read did not time out");
             });
-    assertThat(timedOut.get()).as("waited at least the timeout").isGreaterThanOrEqualTo(
-        timeout.toNanos());
+    assertThat(timedOut.get())
+        .as("waited at least the timeout")
+        .isGreaterThanOrEqualTo(timeout.toNanos());
     assertThat(a.isOpen()).isTrue();
     sb.outputStream().write(ascii("after"));
     assertThat(Background.start(virtual, () -> sa.inputStream().readNBytes(5)).get())

@@ -15,7 +15,6 @@ import java.nio.channels.ClosedChannelException;
 import java.nio.channels.IllegalBlockingModeException;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -24,10 +23,10 @@ import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * The timed blocking reads and writes of native channels ({@link UnixChannel#read(ByteBuffer,
- * long, TimeUnit)}, {@link UnixChannel#write(ByteBuffer, long, TimeUnit)}) on the three socket
- * types and both thread kinds: what a timeout leaves behind (nothing read, or exactly the bytes
- * reported written), and that close and interrupt end a timed wait as they end an untimed one.
+ * The timed blocking reads and writes of native channels ({@link UnixChannel#read(ByteBuffer, long,
+ * TimeUnit)}, {@link UnixChannel#write(ByteBuffer, long, TimeUnit)}) on the three socket types and
+ * both thread kinds: what a timeout leaves behind (nothing read, or exactly the bytes reported
+ * written), and that close and interrupt end a timed wait as they end an untimed one.
  */
 @Timeout(60)
 class TimedIoTest {
@@ -144,8 +143,7 @@ class TimedIoTest {
   void closingTheChannelEndsATimedRead(boolean virtual) throws Exception {
     AnyPair p = open(AnyPair.Type.STREAM);
     Background<Integer> reader =
-        Background.start(
-            virtual, () -> p.first.read(ByteBuffer.allocate(8), 10, TimeUnit.MINUTES));
+        Background.start(virtual, () -> p.first.read(ByteBuffer.allocate(8), 10, TimeUnit.MINUTES));
     reader.awaitBlocked();
     p.first.close();
     assertThat(reader.failure()).isExactlyInstanceOf(AsynchronousCloseException.class);
@@ -153,12 +151,10 @@ class TimedIoTest {
 
   @ParameterizedTest(name = "{0} virtual={1}")
   @CsvSource({"STREAM,false", "STREAM,true", "SEQPACKET,false", "DATAGRAM,true"})
-  void interruptingATimedReadClosesTheChannel(AnyPair.Type type, boolean virtual)
-      throws Exception {
+  void interruptingATimedReadClosesTheChannel(AnyPair.Type type, boolean virtual) throws Exception {
     AnyPair p = open(type);
     Background<Integer> reader =
-        Background.start(
-            virtual, () -> p.first.read(ByteBuffer.allocate(8), 10, TimeUnit.MINUTES));
+        Background.start(virtual, () -> p.first.read(ByteBuffer.allocate(8), 10, TimeUnit.MINUTES));
     reader.awaitBlocked();
     reader.thread().interrupt();
     assertThat(reader.failure()).isExactlyInstanceOf(ClosedByInterruptException.class);
@@ -171,8 +167,7 @@ class TimedIoTest {
   void shutdownInputEndsATimedReadWithEndOfStream(boolean virtual) throws Exception {
     AnyPair p = open(AnyPair.Type.STREAM);
     Background<Integer> reader =
-        Background.start(
-            virtual, () -> p.first.read(ByteBuffer.allocate(8), 10, TimeUnit.MINUTES));
+        Background.start(virtual, () -> p.first.read(ByteBuffer.allocate(8), 10, TimeUnit.MINUTES));
     reader.awaitBlocked();
     ((UnixSocketChannel) p.first).shutdownInput();
     assertThat(reader.get()).isEqualTo(-1);

@@ -164,7 +164,11 @@ public final class BenchMain implements Callable<Integer> {
     if (streams) {
       // Creating pairs warms up slowly (the first 5-8 seconds of a fork run up to twice as long
       // as later ones, see docs/performance-notes.md): give it more warm-up than the others.
-      addJmh(plan, CreateCloseBenchmark.class, 8, () -> jmh(CreateCloseBenchmark.class, r -> CREATE, 1, 8));
+      addJmh(
+          plan,
+          CreateCloseBenchmark.class,
+          8,
+          () -> jmh(CreateCloseBenchmark.class, r -> CREATE, 1, 8));
       addJmh(
           plan,
           PingPongBenchmark.class,
@@ -221,7 +225,8 @@ public final class BenchMain implements Callable<Integer> {
   private void addJmh(Progress plan, Class<?> benchmark, int quickWarmups, Progress.Action run) {
     int configurations = 1;
     for (java.lang.reflect.Field f : benchmark.getDeclaredFields()) {
-      org.openjdk.jmh.annotations.Param p = f.getAnnotation(org.openjdk.jmh.annotations.Param.class);
+      org.openjdk.jmh.annotations.Param p =
+          f.getAnnotation(org.openjdk.jmh.annotations.Param.class);
       if (p != null) {
         configurations *= p.value().length;
       }

@@ -94,7 +94,9 @@ class NettyInteropTest {
 
   @Test
   void nettyEchoesOverANativeEndWithOurSelectorProvider() throws Exception {
-    group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory(UnixSelectorProvider.provider()));
+    group =
+        new MultiThreadIoEventLoopGroup(
+            1, NioIoHandler.newFactory(UnixSelectorProvider.provider()));
     try (UnixSocketPair pair = UnixSocketPair.open()) {
       NioDomainSocketChannel served = new NioDomainSocketChannel(pair.first());
       served.pipeline().addLast(new Echo());
@@ -122,7 +124,9 @@ class NettyInteropTest {
 
   @Test
   void bothNativeEndsOnOneNettyEventLoop() throws Exception {
-    group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory(UnixSelectorProvider.provider()));
+    group =
+        new MultiThreadIoEventLoopGroup(
+            1, NioIoHandler.newFactory(UnixSelectorProvider.provider()));
     try (UnixSocketPair pair = UnixSocketPair.open()) {
       NioDomainSocketChannel server = new NioDomainSocketChannel(pair.first());
       server.pipeline().addLast(new Echo());

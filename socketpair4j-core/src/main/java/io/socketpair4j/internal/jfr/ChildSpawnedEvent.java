@@ -7,7 +7,9 @@ import jdk.jfr.Label;
 import jdk.jfr.Name;
 import jdk.jfr.StackTrace;
 
-/** A child process started by {@code UnixProcessBuilder}; its duration is the time the start took. */
+/**
+ * A child process started by {@code UnixProcessBuilder}; its duration is the time the start took.
+ */
 @Name("io.socketpair4j.ChildSpawned")
 @Label("Child Spawned (socketpair4j)")
 @Description("A child process started by UnixProcessBuilder, with the descriptors handed to it")

@@ -33,7 +33,6 @@ final class SocketReadEvent extends jdk.jfr.Event {
   @Label("End of Stream")
   boolean endOfStream;
 
-
   @Label("Blocking")
   boolean blocking;
 

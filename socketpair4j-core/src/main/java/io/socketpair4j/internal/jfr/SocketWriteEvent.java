@@ -30,7 +30,6 @@ final class SocketWriteEvent extends jdk.jfr.Event {
   @DataAmount
   long bytesWritten;
 
-
   @Label("Blocking")
   boolean blocking;
 

@@ -7,7 +7,9 @@ import io.socketpair4j.internal.linux.LinuxConstants;
 import java.io.IOException;
 import java.lang.foreign.MemorySegment;
 
-/** {@code SOL_SOCKET} integer options (getsockopt and setsockopt), and the receive queue's length. */
+/**
+ * {@code SOL_SOCKET} integer options (getsockopt and setsockopt), and the receive queue's length.
+ */
 final class SocketOptions {
   private SocketOptions() {}
 

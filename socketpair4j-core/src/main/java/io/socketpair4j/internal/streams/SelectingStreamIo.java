@@ -23,8 +23,8 @@ import java.util.concurrent.locks.ReentrantLock;
  * <p>What ends a wait: readiness; the time running out ({@link SocketTimeoutException}, the channel
  * untouched); an interrupt, which closes the channel as an interrupt ends a blocking channel
  * operation ({@link ClosedByInterruptException}, the interrupt status kept); {@link #close()} at
- * once, and a close of the channel by other means within {@link #CLOSE_CHECK_MILLIS} (a selector
- * is not told that a channel registered with it was closed, so the wait is made in slices of that
+ * once, and a close of the channel by other means within {@link #CLOSE_CHECK_MILLIS} (a selector is
+ * not told that a channel registered with it was closed, so the wait is made in slices of that
  * length and the channel's state is checked after each).
  *
  * <p>The two selectors belong to this object: {@link #close()} closes them, and so does a cleaner
@@ -146,7 +146,8 @@ public final class SelectingStreamIo implements StreamIo {
   /** The selectors of the two directions; run by the cleaner or {@link #close()}, closes them. */
   private static final class Waits implements Runnable {
     private final SocketChannel channel;
-    private final Selector[] selectors = new Selector[2]; // [0] reads, [1] writes; made on first use
+    private final Selector[] selectors =
+        new Selector[2]; // [0] reads, [1] writes; made on first use
     private boolean closed; // guarded by this
 
     Waits(SocketChannel channel) {
