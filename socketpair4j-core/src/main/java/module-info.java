@@ -10,6 +10,7 @@
  */
 module io.socketpair4j {
   requires transitive jdk.net;
+  requires jdk.jfr;
 
   exports io.socketpair4j;
 }

@@ -15,8 +15,13 @@ import java.io.IOException;
 public final class DescriptorsTruncatedException extends IOException {
   private static final long serialVersionUID = 1L;
 
+  /** The bytes of data read into the buffer. */
   private final int bytesRead;
+
+  /** The length of the message (stream: the bytes read). */
   private final int length;
+
+  /** How many received descriptors were closed. */
   private final int closed;
 
   /**

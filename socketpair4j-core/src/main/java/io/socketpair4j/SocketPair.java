@@ -1,5 +1,6 @@
 package io.socketpair4j;
 
+import io.socketpair4j.internal.jfr.JfrEvents;
 import io.socketpair4j.internal.portable.PairSupply;
 import java.io.Closeable;
 import java.io.IOException;
@@ -87,7 +88,11 @@ public final class SocketPair implements Closeable {
    * @throws IllegalArgumentException if one of the system properties above is malformed
    */
   public static SocketPair open() throws IOException {
+    Object event = JfrEvents.recording() ? JfrEvents.beginPair() : null;
     SocketChannel[] ends = PairSupply.take();
+    if (event != null) {
+      JfrEvents.pairOpened(event, "portable", "STREAM", -1, -1);
+    }
     return new SocketPair(ends[0], ends[1]);
   }
 

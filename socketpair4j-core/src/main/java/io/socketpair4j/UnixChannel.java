@@ -1,12 +1,14 @@
 package io.socketpair4j;
 
 import java.io.IOException;
+import java.net.SocketTimeoutException;
 import java.net.StandardProtocolFamily;
 import java.nio.ByteBuffer;
 import java.nio.channels.AsynchronousCloseException;
 import java.nio.channels.Channel;
 import java.nio.channels.ClosedByInterruptException;
 import java.nio.channels.ClosedChannelException;
+import java.util.concurrent.TimeUnit;
 
 /**
  * What every native end made by socketpair4j can do beyond its {@code java.nio} channel type: the
@@ -97,6 +99,65 @@ public interface UnixChannel extends Channel {
    * @throws IOException if an I/O error occurs; the message names the errno
    */
   int writeWithDescriptors(ByteBuffer src, Channel... descriptors) throws IOException;
+
+  /**
+   * Reads bytes into the buffer as the channel's blocking {@code read(ByteBuffer)} does, waiting at
+   * most the given time for them to come.
+   *
+   * <p>The channel must be in blocking mode. The read waits until at least one byte (on a message
+   * socket: one message) can be read, the end of the stream is reached, or the time runs out; then
+   * it reads what there is, as a blocking read would. When the time runs out first it throws {@link
+   * SocketTimeoutException} and reads nothing: the buffer is unchanged and the channel stays open
+   * and usable, as {@link java.net.Socket}'s streams are after a read timeout. A timeout of zero
+   * reads only what is there already, and throws when nothing is.
+   *
+   * <p>Closing the channel, shutting down its input, and interrupting the thread end the wait at
+   * once, with the exceptions of {@code read(ByteBuffer)} ({@code -1} for a shut-down input).
+   *
+   * @param dst the buffer into which bytes are read
+   * @param timeout how long to wait, in units of {@code unit}; zero or more
+   * @param unit the unit of {@code timeout}
+   * @return the number of bytes read, possibly zero (a buffer with no space remaining, or an empty
+   *     message), or {@code -1} at the end of the stream
+   * @throws IllegalArgumentException if {@code timeout} is negative or the buffer is read-only
+   * @throws java.nio.channels.IllegalBlockingModeException if the channel is in non-blocking mode
+   * @throws SocketTimeoutException if the time ran out before anything could be read
+   * @throws ClosedChannelException if this channel is closed
+   * @throws AsynchronousCloseException if another thread closes this channel while the read is in
+   *     progress
+   * @throws ClosedByInterruptException if another thread interrupts the current thread while the
+   *     read is in progress, closing this channel
+   * @throws IOException if an I/O error occurs; the message names the errno
+   */
+  int read(ByteBuffer dst, long timeout, TimeUnit unit) throws IOException;
+
+  /**
+   * Writes bytes from the buffer as the channel's blocking {@code write(ByteBuffer)} does, waiting
+   * at most the given time in all for the peer to make room.
+   *
+   * <p>The channel must be in blocking mode. On a stream socket the write goes on until every byte
+   * remaining in the buffer is written or the time runs out; on a message socket the buffer's
+   * remaining bytes are one message, written whole or not at all. When the time runs out first it
+   * throws {@link SocketTimeoutException}, whose {@link
+   * java.io.InterruptedIOException#bytesTransferred bytesTransferred} tells how many bytes were
+   * written before that: the buffer's position has advanced by exactly as many, and nothing written
+   * is lost. The channel stays open and usable. A timeout of zero writes only what fits now.
+   *
+   * @param src the bytes to write
+   * @param timeout how long to wait in all, in units of {@code unit}; zero or more
+   * @param unit the unit of {@code timeout}
+   * @return the number of bytes written: every byte remaining in the buffer
+   * @throws IllegalArgumentException if {@code timeout} is negative
+   * @throws java.nio.channels.IllegalBlockingModeException if the channel is in non-blocking mode
+   * @throws SocketTimeoutException if the time ran out before every byte was written
+   * @throws ClosedChannelException if this channel is closed
+   * @throws AsynchronousCloseException if another thread closes this channel, or shuts down its
+   *     output, while the write is in progress
+   * @throws ClosedByInterruptException if another thread interrupts the current thread while the
+   *     write is in progress, closing this channel
+   * @throws IOException if an I/O error occurs; the message names the errno
+   */
+  int write(ByteBuffer src, long timeout, TimeUnit unit) throws IOException;
 
   /**
    * Writes bytes from the buffer together with the open descriptors of the given numbers; as {@link

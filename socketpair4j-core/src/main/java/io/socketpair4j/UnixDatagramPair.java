@@ -1,5 +1,6 @@
 package io.socketpair4j;
 
+import io.socketpair4j.internal.jfr.JfrEvents;
 import io.socketpair4j.internal.nio.NativeDatagramChannel;
 import io.socketpair4j.internal.nio.NativeSockets;
 import java.io.Closeable;
@@ -74,8 +75,12 @@ public final class UnixDatagramPair implements Closeable {
    *     (another operating system or architecture, or native access denied); the message says why
    */
   public static UnixDatagramPair open(Type type) throws IOException {
+    Object event = JfrEvents.recording() ? JfrEvents.beginPair() : null;
     NativeDatagramChannel[] ends =
         NativeSockets.openMessagePair(UnixSelectorProvider.provider(), type);
+    if (event != null) {
+      JfrEvents.pairOpened(event, "native", type.name(), ends[0].fd(), ends[1].fd());
+    }
     return new UnixDatagramPair(type, ends[0], ends[1]);
   }
 

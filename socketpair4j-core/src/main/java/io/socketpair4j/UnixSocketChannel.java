@@ -1,6 +1,8 @@
 package io.socketpair4j;
 
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.net.SocketAddress;
 import java.net.SocketOption;
 import java.net.UnixDomainSocketAddress;
@@ -88,6 +90,50 @@ public abstract class UnixSocketChannel extends SocketChannel implements UnixCha
 
   @Override
   public abstract int fd();
+
+  /**
+   * Returns the number of bytes that can be read from this channel now without blocking: the bytes
+   * the peer has written that are waiting to be read ({@code ioctl(FIONREAD)}).
+   *
+   * <p>A read may take more than this, when more arrives meanwhile. After {@link #shutdownInput()}
+   * it is zero. It is zero too at the end of the stream, which only a read can tell from "nothing
+   * yet".
+   *
+   * @return the number of bytes waiting to be read, zero or more
+   * @throws ClosedChannelException if the channel is closed
+   * @throws IOException if an I/O error occurs; the message names the errno
+   */
+  public abstract int available() throws IOException;
+
+  /**
+   * Returns an input stream that reads from this channel, in which a blocked read never holds up a
+   * write through {@link #outputStream()} or the channel.
+   *
+   * <p>The same as {@code SocketStreams.of(this).inputStream()}: a stream without a read timeout;
+   * use {@link SocketStreams} for one. Unlike {@link java.nio.channels.Channels#newInputStream
+   * Channels.newInputStream}, whose streams of one channel wait for each other (JDK-4774871), the
+   * stream reads through the channel's own read lock only. The channel must be in blocking mode
+   * whenever the stream is read. Closing the stream closes the channel.
+   *
+   * @return a new input stream of this channel
+   */
+  public InputStream inputStream() {
+    return SocketStreams.ofNative(this).inputStream();
+  }
+
+  /**
+   * Returns an output stream that writes to this channel, which a blocked read never holds up.
+   *
+   * <p>The same as {@code SocketStreams.of(this).outputStream()}: a stream without a write timeout;
+   * use {@link SocketStreams} for one. The channel must be in blocking mode whenever the stream is
+   * written. Closing the stream closes the channel; to end only this direction, use {@link
+   * #shutdownOutput()}.
+   *
+   * @return a new output stream of this channel
+   */
+  public OutputStream outputStream() {
+    return SocketStreams.ofNative(this).outputStream();
+  }
 
   /**
    * Throws, because a channel of a socket pair is already connected and therefore bound.

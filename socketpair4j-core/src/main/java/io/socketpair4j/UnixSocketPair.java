@@ -1,5 +1,6 @@
 package io.socketpair4j;
 
+import io.socketpair4j.internal.jfr.JfrEvents;
 import io.socketpair4j.internal.linux.Platform;
 import io.socketpair4j.internal.nio.NativeSocketChannel;
 import io.socketpair4j.internal.nio.NativeSockets;
@@ -56,7 +57,11 @@ public final class UnixSocketPair implements Closeable {
    *     (another operating system or architecture, or native access denied); the message says why
    */
   public static UnixSocketPair open() throws IOException {
+    Object event = JfrEvents.recording() ? JfrEvents.beginPair() : null;
     NativeSocketChannel[] ends = NativeSockets.openStreamPair(UnixSelectorProvider.provider());
+    if (event != null) {
+      JfrEvents.pairOpened(event, "native", "STREAM", ends[0].fd(), ends[1].fd());
+    }
     return new UnixSocketPair(ends[0], ends[1]);
   }
 

@@ -40,7 +40,7 @@ import picocli.CommandLine.Option;
 @Command(
     name = "socketpair-bench",
     mixinStandardHelpOptions = true,
-    version = "socketpair-bench (socketpair4j 0.1.0-SNAPSHOT)",
+    versionProvider = BenchMain.Version.class,
     description = "Measures socketpair4j against C, the JDK and other Java libraries.")
 public final class BenchMain implements Callable<Integer> {
   static final Group CREATE = new Group("create + close a pair", "create+close", "µs", false);
@@ -143,39 +143,100 @@ public final class BenchMain implements Callable<Integer> {
     boolean streams = only == null || only == Part.streams;
     boolean messages = only == null || only == Part.messages;
     boolean spawn = only == null || only == Part.spawn;
-    if (streams || messages) {
-      reference = compile("reference");
-    }
-    if (streams) {
-      runC();
-    }
-    if (messages) {
-      runMessagesC();
-    }
-    if (streams) {
-      checkLeaks();
-    }
-    if (messages) {
-      checkMessageLeaks();
-    }
-    if (streams) {
-      runJmh();
-    }
-    if (messages) {
-      runMessagesJmh();
-    }
-    if (streams) {
-      runSamples();
-    }
     String command =
         "./socketpair-bench" + (quick ? " --quick" : "") + (only == null ? "" : " --only " + only);
-    if (spawn) {
-      spawnReport = runSpawn(command);
+    Progress plan = new Progress(System.out);
+    if (streams || messages) {
+      plan.add("compile the C reference", 1, () -> reference = compile("reference"));
     }
+    if (streams) {
+      plan.add("C reference: stream pairs", quick ? 30 : 135, this::runC);
+    }
+    if (messages) {
+      plan.add("C reference: message pairs, descriptors", quick ? 30 : 130, this::runMessagesC);
+    }
+    if (streams) {
+      plan.add("leak check: stream pairs", Impl.values().length * 3, this::checkLeaks);
+    }
+    if (messages) {
+      plan.add("leak check: message pairs, descriptors", 20, this::checkMessageLeaks);
+    }
+    if (streams) {
+      // Creating pairs warms up slowly (the first 5-8 seconds of a fork run up to twice as long
+      // as later ones, see docs/performance-notes.md): give it more warm-up than the others.
+      addJmh(
+          plan,
+          CreateCloseBenchmark.class,
+          8,
+          () -> jmh(CreateCloseBenchmark.class, r -> CREATE, 1, 8));
+      addJmh(
+          plan,
+          PingPongBenchmark.class,
+          3,
+          () ->
+              jmh(
+                  PingPongBenchmark.class,
+                  r ->
+                      r.getParams().getParam("threads").equals("VIRTUAL")
+                          ? PING_VIRTUAL
+                          : PING_PLATFORM,
+                  1,
+                  3));
+      // (the round trip's context switches are counted by ContextSwitchProfiler, see jmh below)
+      addJmh(
+          plan,
+          ThroughputBenchmark.class,
+          3,
+          () ->
+              jmh(
+                  ThroughputBenchmark.class,
+                  r -> r.getParams().getParam("buffer").equals("HEAP") ? BULK_HEAP : BULK_DIRECT,
+                  ThroughputBenchmark.CHUNK / 1e9, // writes/s to GB/s
+                  3));
+    }
+    if (messages) {
+      addJmh(plan, MessagePingPongBenchmark.class, 2, this::runMessageRoundTrips);
+      addJmh(plan, DescriptorPassingBenchmark.class, 2, this::runDescriptorPassing);
+    }
+    if (streams) {
+      int samples = 3 * ThreadKind.values().length * Impl.values().length - 2;
+      plan.add(
+          "the scaled sample: " + samples + " runs, one JVM each",
+          samples * (quick ? 6 : 20),
+          this::runSamples);
+    }
+    if (spawn) {
+      plan.add(
+          "starting children: " + (quick ? 3 : 5) + " runs, one JVM each",
+          quick ? 40 : 160,
+          () -> spawnReport = runSpawn(command));
+    }
+    plan.run();
     double minutes = (System.nanoTime() - start) / 60e9;
     new Report(results, leaks, messageChecks, spawnReport, quick, command, minutes).write(out);
     System.out.println("wrote " + out.resolve("benchmarks.md") + " and benchmarks.png");
     return 0;
+  }
+
+  /**
+   * Adds to the plan the step that runs one JMH benchmark class, with its length estimated from its
+   * configurations and the iterations and times {@link #jmh} gives them.
+   */
+  private void addJmh(Progress plan, Class<?> benchmark, int quickWarmups, Progress.Action run) {
+    int configurations = 1;
+    for (java.lang.reflect.Field f : benchmark.getDeclaredFields()) {
+      org.openjdk.jmh.annotations.Param p =
+          f.getAnnotation(org.openjdk.jmh.annotations.Param.class);
+      if (p != null) {
+        configurations *= p.value().length;
+      }
+    }
+    double perConfiguration =
+        (quick ? quickWarmups : 2 * quickWarmups) + (quick ? 4 : 20) + 2; // + the fork's start
+    plan.add(
+        "JMH " + benchmark.getSimpleName() + ": " + configurations + " configurations",
+        configurations * perConfiguration,
+        run);
   }
 
   // -- C -----------------------------------------------------------------------------------
@@ -354,23 +415,6 @@ public final class BenchMain implements Callable<Integer> {
 
   // -- JMH -----------------------------------------------------------------------------------
 
-  private void runJmh() throws RunnerException {
-    // Creating pairs warms up slowly (the first 5-8 seconds of a fork run up to twice as long as
-    // later ones, see docs/performance-notes.md): give it more warm-up than the others.
-    jmh(CreateCloseBenchmark.class, r -> CREATE, 1, 8);
-    jmh(
-        PingPongBenchmark.class,
-        r -> r.getParams().getParam("threads").equals("VIRTUAL") ? PING_VIRTUAL : PING_PLATFORM,
-        1,
-        3);
-    // (the round trip's context switches are counted by ContextSwitchProfiler, see jmh below)
-    jmh(
-        ThroughputBenchmark.class,
-        r -> r.getParams().getParam("buffer").equals("HEAP") ? BULK_HEAP : BULK_DIRECT,
-        ThroughputBenchmark.CHUNK / 1e9, // writes/s to GB/s
-        3);
-  }
-
   private void jmh(
       Class<?> benchmark, Function<RunResult, Group> group, double scale, int quickWarmups)
       throws RunnerException {
@@ -389,17 +433,13 @@ public final class BenchMain implements Callable<Integer> {
         quickWarmups);
   }
 
-  private void runMessagesJmh() throws RunnerException {
+  private void runMessageRoundTrips() throws RunnerException {
     List<Map.Entry<Group, Subject>> trips = new ArrayList<>();
-    List<Map.Entry<Group, Subject>> passes = new ArrayList<>();
     for (MessageImpl impl : MessageImpl.values()) {
       for (UnixDatagramPair.Type type : UnixDatagramPair.Type.values()) {
         for (ThreadKind kind : ThreadKind.values()) {
           trips.add(Map.entry(message(type, kind), impl));
         }
-      }
-      for (PassingSocket socket : PassingSocket.values()) {
-        passes.add(Map.entry(descriptors(socket), DescriptorPassing.subject(impl, socket)));
       }
     }
     // the message rows warm up as fast as the stream round trip; 2 warm-up iterations in the
@@ -414,6 +454,15 @@ public final class BenchMain implements Callable<Integer> {
         trips,
         1,
         2);
+  }
+
+  private void runDescriptorPassing() throws RunnerException {
+    List<Map.Entry<Group, Subject>> passes = new ArrayList<>();
+    for (MessageImpl impl : MessageImpl.values()) {
+      for (PassingSocket socket : PassingSocket.values()) {
+        passes.add(Map.entry(descriptors(socket), DescriptorPassing.subject(impl, socket)));
+      }
+    }
     jmh(
         DescriptorPassingBenchmark.class,
         r -> descriptors(PassingSocket.valueOf(r.getParams().getParam("socket"))),
@@ -723,5 +772,21 @@ public final class BenchMain implements Callable<Integer> {
   public static void main(String[] args) {
     System.setProperty("java.awt.headless", "true");
     System.exit(new CommandLine(new BenchMain()).execute(args));
+  }
+
+  /** Reads the version that the build wrote into the jar. */
+  static final class Version implements CommandLine.IVersionProvider {
+    @Override
+    public String[] getVersion() throws IOException {
+      java.util.Properties properties = new java.util.Properties();
+      try (InputStream in = BenchMain.class.getResourceAsStream("version.properties")) {
+        if (in != null) {
+          properties.load(in);
+        }
+      }
+      return new String[] {
+        "socketpair-bench (socketpair4j " + properties.getProperty("version", "unknown") + ")"
+      };
+    }
   }
 }

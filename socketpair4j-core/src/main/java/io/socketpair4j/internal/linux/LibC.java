@@ -108,6 +108,16 @@ public final class LibC {
         critical("getpeername", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, ADDRESS));
   }
 
+  private static final class Ioctl {
+    static final MethodHandle HANDLE =
+        LINKER.downcallHandle(
+            LINKER.defaultLookup().findOrThrow("ioctl"),
+            FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG, ADDRESS),
+            ERRNO,
+            CRITICAL,
+            Linker.Option.firstVariadicArg(2));
+  }
+
   private static final class Fcntl {
     static final MethodHandle HANDLE =
         LINKER.downcallHandle(
@@ -485,6 +495,15 @@ public final class LibC {
   public static int fcntl(CallState cs, int fd, int cmd, int arg) {
     try {
       return result((int) Fcntl.HANDLE.invokeExact(cs.segment(), fd, cmd, arg), cs);
+    } catch (Throwable t) {
+      throw unexpected(t);
+    }
+  }
+
+  /** {@code ioctl(fd, request, arg)} for the requests whose argument is a pointer. */
+  public static int ioctl(CallState cs, int fd, long request, MemorySegment arg) {
+    try {
+      return result((int) Ioctl.HANDLE.invokeExact(cs.segment(), fd, request, arg), cs);
     } catch (Throwable t) {
       throw unexpected(t);
     }

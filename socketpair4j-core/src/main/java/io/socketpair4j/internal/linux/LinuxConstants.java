@@ -41,6 +41,13 @@ public final class LinuxConstants {
   public static final int SHUT_RD = 0;
   public static final int SHUT_WR = 1;
   public static final int SHUT_RDWR = 2;
+
+  /**
+   * {@code FIONREAD} ({@code SIOCINQ}): on a UNIX-domain stream socket, the bytes queued for
+   * reading.
+   */
+  public static final long FIONREAD = 0x541B;
+
   public static final int MSG_PEEK = 0x2;
   public static final int MSG_CTRUNC = 0x8;
   public static final int MSG_TRUNC = 0x20;

@@ -5,6 +5,7 @@ import io.socketpair4j.DescriptorsTruncatedException;
 import io.socketpair4j.PeerCredentials;
 import io.socketpair4j.ReceivedMessage;
 import io.socketpair4j.UnixChannel;
+import io.socketpair4j.internal.jfr.JfrEvents;
 import io.socketpair4j.internal.linux.Errno;
 import io.socketpair4j.internal.linux.LinuxConstants;
 import java.io.IOException;
@@ -14,15 +15,18 @@ import java.lang.ref.Cleaner;
 import java.net.SocketAddress;
 import java.net.SocketException;
 import java.net.SocketOption;
+import java.net.SocketTimeoutException;
 import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
 import java.nio.channels.AsynchronousCloseException;
 import java.nio.channels.Channel;
 import java.nio.channels.ClosedChannelException;
+import java.nio.channels.IllegalBlockingModeException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 import jdk.net.ExtendedSocketOptions;
 
@@ -164,12 +168,20 @@ final class ChannelCore {
   // -- reads and writes ---------------------------------------------------------------------
 
   long read(ByteBuffer dst) throws IOException {
+    return read(dst, NativeSocket.NO_TIMEOUT);
+  }
+
+  /**
+   * A read; with a timeout (not {@link NativeSocket#NO_TIMEOUT}) a timed blocking read, which
+   * throws {@link SocketTimeoutException} when nothing came in time.
+   */
+  long read(ByteBuffer dst, long timeoutNanos) throws IOException {
     Objects.requireNonNull(dst, "dst");
     ReentrantLock readLock = readLock();
     readLock.lock();
     Transfer t = socket.reads().of(dst);
     try {
-      return run(t);
+      return run(t, timeoutNanos);
     } finally {
       t.clear();
       readLock.unlock();
@@ -190,12 +202,20 @@ final class ChannelCore {
   }
 
   long write(ByteBuffer src) throws IOException {
+    return write(src, NativeSocket.NO_TIMEOUT);
+  }
+
+  /**
+   * A write; with a timeout (not {@link NativeSocket#NO_TIMEOUT}) a timed blocking write, which
+   * throws {@link SocketTimeoutException} telling the bytes written when the time ran out first.
+   */
+  long write(ByteBuffer src, long timeoutNanos) throws IOException {
     Objects.requireNonNull(src, "src");
     ReentrantLock writeLock = writeLock();
     writeLock.lock();
     Transfer t = socket.writes().of(src);
     try {
-      return run(t);
+      return run(t, timeoutNanos);
     } finally {
       t.clear();
       writeLock.unlock();
@@ -247,7 +267,7 @@ final class ChannelCore {
       if (!t.completed()) {
         return null;
       }
-      return result(t, (int) n, room);
+      return result(t, (int) n, room, socket.fd());
     } finally {
       t.clear();
       readLock.unlock();
@@ -262,7 +282,8 @@ final class ChannelCore {
   }
 
   /** The outcome of a completed receive, its descriptors owned; or the truncation reported. */
-  private static ReceivedMessage result(Transfer t, int bytes, int room) throws IOException {
+  private static ReceivedMessage result(Transfer t, int bytes, int room, int fd)
+      throws IOException {
     int length = (int) Math.min(Integer.MAX_VALUE, t.messageLength());
     ControlMessages c = t.received();
     if (t.controlTruncated()) {
@@ -272,6 +293,13 @@ final class ChannelCore {
     int count = c == null ? 0 : c.receivedCount();
     if (count == 0) {
       return new ReceivedMessage(bytes, length, List.of());
+    }
+    if (JfrEvents.recording()) {
+      int[] fds = new int[count];
+      for (int i = 0; i < count; i++) {
+        fds[i] = c.received(i);
+      }
+      JfrEvents.descriptorsPassed(fd, false, fds, count);
     }
     List<Descriptor> descriptors = new ArrayList<>(count);
     int taken = 0;
@@ -352,7 +380,11 @@ final class ChannelCore {
     writeLock.lock();
     Transfer t = socket.writes().of(src).passing(fds, fds.length);
     try {
-      return (int) run(t);
+      int n = (int) run(t);
+      if (t.completed() && fds.length > 0 && JfrEvents.recording()) {
+        JfrEvents.descriptorsPassed(socket.fd(), true, fds, fds.length);
+      }
+      return n;
     } finally {
       t.clear();
       writeLock.unlock();
@@ -392,7 +424,36 @@ final class ChannelCore {
    * the end of the stream.
    */
   private long run(Transfer t) throws IOException {
+    return run(t, NativeSocket.NO_TIMEOUT);
+  }
+
+  private long run(Transfer t, long timeoutNanos) throws IOException {
+    Object event = JfrEvents.recording() ? JfrEvents.beginIo(t.sending()) : null;
+    if (event == null) {
+      return execute(t, timeoutNanos);
+    }
+    long n = 0;
+    try {
+      n = execute(t, timeoutNanos);
+      return n;
+    } finally {
+      JfrEvents.endIo(
+          event,
+          socket.fd(),
+          socket.kind().name(),
+          n,
+          owner.isBlocking(),
+          timeoutNanos == NativeSocket.NO_TIMEOUT ? 0 : timeoutNanos,
+          t.timedOut());
+    }
+  }
+
+  private long execute(Transfer t, long timeoutNanos) throws IOException {
     ensureOpen();
+    boolean blocking = owner.isBlocking(); // stable: configureBlocking waits for this call
+    if (timeoutNanos != NativeSocket.NO_TIMEOUT && !blocking) {
+      throw new IllegalBlockingModeException();
+    }
     if (t.sending()) {
       if (socket.isOutputShutdown()) {
         // What the JDK's channels throw for any write after shutdownOutput, blocking or not
@@ -410,13 +471,13 @@ final class ChannelCore {
     if (!t.hasRemaining() && !t.transfersWhenEmpty()) {
       return 0;
     }
-    boolean blocking = owner.isBlocking();
     if (!blocking) {
-      return socket.transfer(t, false);
+      return socket.transfer(t, false, NativeSocket.NO_TIMEOUT);
     }
+    long n;
     owner.beginBlocking(); // an interrupt now closes the channel (at once if the status is set)
     try {
-      return socket.transfer(t, true);
+      n = socket.transfer(t, true, timeoutNanos);
     } finally {
       try {
         owner.endBlocking(t.completed());
@@ -427,6 +488,49 @@ final class ChannelCore {
         }
         throw e;
       }
+    }
+    if (t.timedOut()) {
+      throw timedOut(t.sending(), n);
+    }
+    return n;
+  }
+
+  /**
+   * What a timed call throws when its time ran out: {@code "Read timed out"} as {@code
+   * java.net.Socket}'s streams say, with the bytes a write wrote before that.
+   */
+  private static SocketTimeoutException timedOut(boolean sending, long transferred) {
+    SocketTimeoutException e =
+        new SocketTimeoutException(sending ? "Write timed out" : "Read timed out");
+    e.bytesTransferred = (int) Math.min(Integer.MAX_VALUE, transferred);
+    return e;
+  }
+
+  /**
+   * A timed call's {@code timeoutNanos}: {@code timeout} in nanoseconds (at most {@code
+   * Long.MAX_VALUE}, which is nearly three hundred years).
+   *
+   * @throws IllegalArgumentException if {@code timeout} is negative
+   */
+  static long timeoutNanos(long timeout, TimeUnit unit) {
+    Objects.requireNonNull(unit, "unit");
+    if (timeout < 0) {
+      throw new IllegalArgumentException("timeout is negative: " + timeout + " " + unit);
+    }
+    return unit.toNanos(timeout);
+  }
+
+  /** The bytes that a read could take now without waiting; 0 after {@code shutdownInput}. */
+  int available() throws IOException {
+    ensureOpen();
+    if (socket.isInputShutdown()) {
+      return 0;
+    }
+    socket.acquire();
+    try {
+      return SocketOptions.queuedInput(socket.fd());
+    } finally {
+      socket.release();
     }
   }
 
@@ -442,6 +546,9 @@ final class ChannelCore {
   void close() {
     socket.close();
     cleanable.clean(); // nothing left for the cleaner to do
+    if (JfrEvents.recording()) {
+      JfrEvents.channelClosed(socket.fd(), socket.kind().name());
+    }
   }
 
   /** {@code implConfigureBlocking}: like the JDK, wait for reads and writes in progress. */

@@ -22,6 +22,7 @@ import java.nio.channels.UnsupportedAddressTypeException;
 import java.nio.channels.spi.SelectorProvider;
 import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The channel of one end of a native SEQPACKET or DGRAM socket pair: {@code DatagramChannel} over
@@ -121,6 +122,16 @@ public final class NativeDatagramChannel extends UnixDatagramChannel implements 
       throw new AlreadyConnectedException();
     }
     return (int) core.write(src);
+  }
+
+  @Override
+  public int read(ByteBuffer dst, long timeout, TimeUnit unit) throws IOException {
+    return (int) core.read(dst, ChannelCore.timeoutNanos(timeout, unit));
+  }
+
+  @Override
+  public int write(ByteBuffer src, long timeout, TimeUnit unit) throws IOException {
+    return (int) core.write(src, ChannelCore.timeoutNanos(timeout, unit));
   }
 
   @Override

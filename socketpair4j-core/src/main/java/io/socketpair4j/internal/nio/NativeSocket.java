@@ -20,6 +20,9 @@ import java.nio.channels.ClosedChannelException;
  * directions first, so that the peer sees end of stream now rather than when the last use ends.
  */
 final class NativeSocket {
+  /** The {@code timeoutNanos} of a blocking call that may wait without limit. */
+  static final long NO_TIMEOUT = -1;
+
   private final FdHandle handle;
 
   // written under the channel's state lock; read without it
@@ -88,11 +91,14 @@ final class NativeSocket {
    *     down). In blocking mode a read returns 0, and a write what it wrote so far, when the
    *     channel was closed meanwhile: the caller's {@code end} reports the close. A write that made
    *     progress returns it and leaves an error for the next write, as {@code write(2)} does.
+   * @param timeoutNanos in blocking mode, how long the call may wait for readiness in all ({@link
+   *     #NO_TIMEOUT}: no limit); when the time runs out the call returns what it transferred and
+   *     marks {@code t} {@linkplain Transfer#timedOut() timed out}
    * @throws ClosedChannelException non-blocking, when the channel was closed meanwhile
    * @throws AsynchronousCloseException when a blocked write found the output shut down before it
    *     wrote anything
    */
-  long transfer(Transfer t, boolean blocking) throws IOException {
+  long transfer(Transfer t, boolean blocking, long timeoutNanos) throws IOException {
     boolean sending = t.sending();
     if (blocking) {
       publish(sending, Waiter.current());
@@ -105,7 +111,7 @@ final class NativeSocket {
         return 0; // end(false) throws AsynchronousCloseException or ClosedByInterruptException
       }
       try {
-        return loop(t, blocking);
+        return loop(t, blocking, timeoutNanos);
       } finally {
         handle.release();
       }
@@ -116,14 +122,17 @@ final class NativeSocket {
     }
   }
 
-  private long loop(Transfer t, boolean blocking) throws IOException {
+  private long loop(Transfer t, boolean blocking, long timeoutNanos) throws IOException {
     int fd = handle.fd();
     boolean sending = t.sending();
+    boolean timed = timeoutNanos != NO_TIMEOUT;
+    long deadline = timed ? System.nanoTime() + timeoutNanos : 0; // compared by difference only
     // a platform thread's blocking stream call, and its blocking receive of a message, waits in the
     // kernel (KernelWait); a closing or shutting-down thread wakes it with shutdown(2), so after it
     // the state is checked as after a wait for readiness. (A message send does not: a full peer
-    // queue makes it wait on the peer's queue, which this end's shutdown(2) does not wake.)
-    boolean wait = blocking && KernelWait.allowed() && (!sending || !t.messages());
+    // queue makes it wait on the peer's queue, which this end's shutdown(2) does not wake. Nor does
+    // a timed call: it waits for readiness with the time that is left.)
+    boolean wait = blocking && !timed && KernelWait.allowed() && (!sending || !t.messages());
     boolean yielded = false;
     long total = 0;
     for (; ; ) {
@@ -176,15 +185,23 @@ final class NativeSocket {
       if (!blocking) {
         return total;
       }
+      long left = NO_TIMEOUT;
+      if (timed) {
+        left = deadline - System.nanoTime();
+        if (left <= 0) {
+          t.markTimedOut();
+          return total;
+        }
+      }
       if (!yielded && Thread.currentThread().isVirtual()) {
         // Let the other virtual threads of this carrier run first (the peer is often one of
         // them): if that made the socket ready, the park and the poller's wake-up are saved.
         yielded = true;
         Thread.yield();
       } else if (sending) {
-        writer.await(fd, LinuxConstants.POLLOUT, -1);
+        writer.await(fd, LinuxConstants.POLLOUT, left);
       } else {
-        reader.await(fd, LinuxConstants.POLLIN, -1);
+        reader.await(fd, LinuxConstants.POLLIN, left);
       }
       if (handle.isClosed()) {
         return total;

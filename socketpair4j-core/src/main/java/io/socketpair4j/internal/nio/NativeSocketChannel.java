@@ -14,6 +14,7 @@ import java.nio.channels.AsynchronousCloseException;
 import java.nio.channels.Channel;
 import java.nio.channels.spi.SelectorProvider;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The channel of one end of a native stream socket pair: {@code SocketChannel} over a {@link
@@ -77,6 +78,16 @@ public final class NativeSocketChannel extends UnixSocketChannel implements Chan
   }
 
   @Override
+  public int read(ByteBuffer dst, long timeout, TimeUnit unit) throws IOException {
+    return (int) core.read(dst, ChannelCore.timeoutNanos(timeout, unit));
+  }
+
+  @Override
+  public int write(ByteBuffer src, long timeout, TimeUnit unit) throws IOException {
+    return (int) core.write(src, ChannelCore.timeoutNanos(timeout, unit));
+  }
+
+  @Override
   public int writeWithDescriptors(ByteBuffer src, Channel... descriptors) throws IOException {
     return core.writeWithDescriptors(src, descriptors);
   }
@@ -95,6 +106,11 @@ public final class NativeSocketChannel extends UnixSocketChannel implements Chan
   public ReceivedMessage readWithDescriptors(ByteBuffer dst, int maxDescriptors)
       throws IOException {
     return core.receiveWithDescriptors(dst, maxDescriptors);
+  }
+
+  @Override
+  public int available() throws IOException {
+    return core.available();
   }
 
   @Override

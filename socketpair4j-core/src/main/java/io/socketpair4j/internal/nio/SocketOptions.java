@@ -7,7 +7,9 @@ import io.socketpair4j.internal.linux.LinuxConstants;
 import java.io.IOException;
 import java.lang.foreign.MemorySegment;
 
-/** {@code SOL_SOCKET} integer options: getsockopt and setsockopt. */
+/**
+ * {@code SOL_SOCKET} integer options (getsockopt and setsockopt), and the receive queue's length.
+ */
 final class SocketOptions {
   private SocketOptions() {}
 
@@ -40,5 +42,15 @@ final class SocketOptions {
     if (r < 0) {
       throw Errno.exception(-r, "setsockopt");
     }
+  }
+
+  /** The bytes queued for reading ({@code ioctl(FIONREAD)}). */
+  static int queuedInput(int fd) throws IOException {
+    int[] value = new int[1];
+    int r = LibC.ioctl(CallState.heap(), fd, LinuxConstants.FIONREAD, MemorySegment.ofArray(value));
+    if (r < 0) {
+      throw Errno.exception(-r, "ioctl(FIONREAD)");
+    }
+    return value[0];
   }
 }

@@ -80,6 +80,7 @@ final class Transfer {
   private boolean completed;
   private long messageLength;
   private boolean controlTruncated;
+  private boolean timedOut; // a timed blocking call whose time ran out
 
   Transfer(boolean sending, SocketKind kind) {
     this.sending = sending;
@@ -121,6 +122,7 @@ final class Transfer {
     completed = false;
     messageLength = 0;
     controlTruncated = false;
+    timedOut = false;
   }
 
   /** Adds to a send request descriptors to pass with the first bytes (the caller holds them). */
@@ -165,6 +167,16 @@ final class Transfer {
     }
     return "sendmsg with descriptors "
         + Arrays.toString(Arrays.copyOf(descriptors, descriptorCount));
+  }
+
+  /** Records that a timed blocking call ran out of time, having transferred what it returns. */
+  void markTimedOut() {
+    timedOut = true;
+  }
+
+  /** Whether a timed blocking call ran out of time. */
+  boolean timedOut() {
+    return timedOut;
   }
 
   /** Whether a system call of this request succeeded (then its outcome is valid). */

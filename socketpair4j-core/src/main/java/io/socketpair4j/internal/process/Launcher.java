@@ -1,5 +1,6 @@
 package io.socketpair4j.internal.process;
 
+import io.socketpair4j.internal.jfr.JfrEvents;
 import io.socketpair4j.internal.linux.CallState;
 import io.socketpair4j.internal.linux.Errno;
 import io.socketpair4j.internal.linux.LinuxAbi;
@@ -52,6 +53,7 @@ public final class Launcher {
     for (int i = 0; i < 3; i++) {
       replaced[i] = mappings.containsKey(i);
     }
+    Object event = JfrEvents.recording() ? JfrEvents.beginSpawn() : null;
     StandardStreams streams = StandardStreams.open(redirects, mergeError, replaced);
     List<HeldDescriptor> held = new ArrayList<>();
     int pid;
@@ -78,6 +80,14 @@ public final class Launcher {
     }
     ChildProcess child = new ChildProcess(pid, ExitWatcher.pidfd(pid), streams);
     ExitWatcher.watch(child);
+    if (event != null) {
+      List<String> handed = new ArrayList<>();
+      for (Map.Entry<Integer, Object> e : mappings.entrySet()) {
+        Object source = e.getValue();
+        handed.add(e.getKey() + "=" + (source instanceof Integer n ? "fd " + n : source));
+      }
+      JfrEvents.childSpawned(event, pid, command, handed);
+    }
     return child;
   }
 
