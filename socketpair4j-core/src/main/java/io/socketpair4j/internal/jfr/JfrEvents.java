@@ -1,5 +1,6 @@
 package io.socketpair4j.internal.jfr;
 
+import java.lang.invoke.MethodHandles;
 import java.util.List;
 import java.util.StringJoiner;
 import jdk.jfr.FlightRecorder;
@@ -21,6 +22,15 @@ public final class JfrEvents {
 
   private static volatile boolean recording;
 
+  private static final Class<?>[] EVENTS = {
+    SocketReadEvent.class,
+    SocketWriteEvent.class,
+    PairOpenedEvent.class,
+    ChannelClosedEvent.class,
+    DescriptorsPassedEvent.class,
+    ChildSpawnedEvent.class
+  };
+
   static {
     FlightRecorder.addListener(new Listener());
   }
@@ -41,6 +51,17 @@ public final class JfrEvents {
       boolean running = false;
       for (Recording r : recorder.getRecordings()) {
         running |= r.getState() == RecordingState.RUNNING;
+      }
+      if (running) {
+        // Load and initialise the event classes here, before any I/O makes an event: a virtual
+        // thread that waits for another to initialise a class is pinned to its carrier
+        for (Class<?> c : EVENTS) {
+          try {
+            MethodHandles.lookup().ensureInitialized(c);
+          } catch (IllegalAccessException e) {
+            throw new AssertionError(e);
+          }
+        }
       }
       recording = running;
     }

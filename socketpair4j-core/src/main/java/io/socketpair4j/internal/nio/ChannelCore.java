@@ -82,6 +82,7 @@ final class ChannelCore {
         throw new AssertionError(e);
       }
     }
+    JfrEvents.recording(); // initialises JfrEvents too (its listener)
   }
 
   private static final VarHandle READ_LOCK;
