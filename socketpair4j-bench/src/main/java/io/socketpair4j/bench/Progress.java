@@ -53,8 +53,9 @@ final class Progress {
     }
     out.printf(
         Locale.ROOT,
-        "==> done: %d steps in %s%n",
+        "==> done: %d step%s in %s%n",
         steps.size(),
+        steps.size() == 1 ? "" : "s",
         duration((System.nanoTime() - start) / 1e9));
   }
 
