@@ -14,6 +14,7 @@ import java.nio.channels.ClosedByInterruptException;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.IllegalBlockingModeException;
 import java.util.concurrent.TimeUnit;
+import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -43,6 +44,16 @@ class TimedIoTest {
     return pair = type.open();
   }
 
+  /**
+   * Runs {@code call} on a new platform or virtual thread; the SocketTimeoutException it threw, or
+   * null when it threw none.
+   */
+  private static SocketTimeoutException timeoutOn(boolean virtual, ThrowingCallable call)
+      throws Exception {
+    return Background.start(virtual, () -> catchThrowableOfType(SocketTimeoutException.class, call))
+        .get();
+  }
+
   @ParameterizedTest(name = "{0} virtual={1}")
   @CsvSource({
     "STREAM,false",
@@ -57,13 +68,7 @@ class TimedIoTest {
     AnyPair p = open(type);
     ByteBuffer dst = ByteBuffer.allocate(16);
     SocketTimeoutException e =
-        Background.start(
-                virtual,
-                () ->
-                    catchThrowableOfType(
-                        SocketTimeoutException.class,
-                        () -> p.first.read(dst, 20, TimeUnit.MILLISECONDS)))
-            .get();
+        timeoutOn(virtual, () -> p.first.read(dst, 20, TimeUnit.MILLISECONDS));
     assertThat(e).isNotNull().hasMessage("Read timed out");
     assertThat(e.bytesTransferred).isZero();
     assertThat(dst.position()).isZero();
@@ -92,13 +97,7 @@ class TimedIoTest {
     byte[] data = TestSupport.pattern(4 << 20, 3);
     ByteBuffer src = ByteBuffer.wrap(data);
     SocketTimeoutException e =
-        Background.start(
-                virtual,
-                () ->
-                    catchThrowableOfType(
-                        SocketTimeoutException.class,
-                        () -> p.first.write(src, 30, TimeUnit.MILLISECONDS)))
-            .get();
+        timeoutOn(virtual, () -> p.first.write(src, 30, TimeUnit.MILLISECONDS));
     assertThat(e).isNotNull().hasMessage("Write timed out");
     assertThat(e.bytesTransferred).isPositive().isEqualTo(src.position());
     // the rest goes too, while the peer reads: every byte once, in order
@@ -120,13 +119,8 @@ class TimedIoTest {
     }
     selectable(p.first).configureBlocking(true);
     SocketTimeoutException e =
-        Background.start(
-                virtual,
-                () ->
-                    catchThrowableOfType(
-                        SocketTimeoutException.class,
-                        () -> p.first.write(ByteBuffer.allocate(1000), 20, TimeUnit.MILLISECONDS)))
-            .get();
+        timeoutOn(
+            virtual, () -> p.first.write(ByteBuffer.allocate(1000), 20, TimeUnit.MILLISECONDS));
     assertThat(e).isNotNull();
     assertThat(e.bytesTransferred).isZero();
     // exactly the messages written before are queued

@@ -74,7 +74,11 @@ public final class JfrEvents {
 
   /** Starts the event of a read ({@code sending} false) or write; null when it is not enabled. */
   public static Object beginIo(boolean sending) {
-    jdk.jfr.Event e = sending ? new SocketWriteEvent() : new SocketReadEvent();
+    return begun(sending ? new SocketWriteEvent() : new SocketReadEvent());
+  }
+
+  /** {@code e}, begun; null when it is not enabled in any recording. */
+  private static Object begun(jdk.jfr.Event e) {
     if (!e.isEnabled()) {
       return null;
     }
@@ -128,12 +132,7 @@ public final class JfrEvents {
 
   /** Starts the event of making a pair; null when it is not enabled. */
   public static Object beginPair() {
-    PairOpenedEvent e = new PairOpenedEvent();
-    if (!e.isEnabled()) {
-      return null;
-    }
-    e.begin();
-    return e;
+    return begun(new PairOpenedEvent());
   }
 
   /** Ends and commits the event of a pair made ({@code -1} for descriptors not known). */
@@ -178,12 +177,7 @@ public final class JfrEvents {
 
   /** Starts the event of starting a child; null when it is not enabled. */
   public static Object beginSpawn() {
-    ChildSpawnedEvent e = new ChildSpawnedEvent();
-    if (!e.isEnabled()) {
-      return null;
-    }
-    e.begin();
-    return e;
+    return begun(new ChildSpawnedEvent());
   }
 
   /**

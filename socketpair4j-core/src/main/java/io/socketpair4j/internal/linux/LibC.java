@@ -110,22 +110,12 @@ public final class LibC {
 
   private static final class Ioctl {
     static final MethodHandle HANDLE =
-        LINKER.downcallHandle(
-            LINKER.defaultLookup().findOrThrow("ioctl"),
-            FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG, ADDRESS),
-            ERRNO,
-            CRITICAL,
-            Linker.Option.firstVariadicArg(2));
+        criticalVariadic("ioctl", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG, ADDRESS));
   }
 
   private static final class Fcntl {
     static final MethodHandle HANDLE =
-        LINKER.downcallHandle(
-            LINKER.defaultLookup().findOrThrow("fcntl"),
-            FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT),
-            ERRNO,
-            CRITICAL,
-            Linker.Option.firstVariadicArg(2));
+        criticalVariadic("fcntl", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT));
   }
 
   private static final class EpollCreate1 {
@@ -228,6 +218,16 @@ public final class LibC {
   static MethodHandle critical(String name, FunctionDescriptor descriptor) {
     return LINKER.downcallHandle(
         LINKER.defaultLookup().findOrThrow(name), descriptor, ERRNO, CRITICAL);
+  }
+
+  /** A critical binding of {@code name(a, b, ...)}, whose third argument is the first variadic. */
+  static MethodHandle criticalVariadic(String name, FunctionDescriptor descriptor) {
+    return LINKER.downcallHandle(
+        LINKER.defaultLookup().findOrThrow(name),
+        descriptor,
+        ERRNO,
+        CRITICAL,
+        Linker.Option.firstVariadicArg(2));
   }
 
   static MethodHandle blocking(String name, FunctionDescriptor descriptor) {

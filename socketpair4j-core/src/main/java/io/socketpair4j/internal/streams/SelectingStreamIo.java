@@ -1,7 +1,7 @@
 package io.socketpair4j.internal.streams;
 
+import io.socketpair4j.internal.nio.Resources;
 import java.io.IOException;
-import java.lang.ref.Cleaner;
 import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
 import java.nio.channels.AsynchronousCloseException;
@@ -52,7 +52,7 @@ public final class SelectingStreamIo implements StreamIo {
     this.channel = channel;
     channel.configureBlocking(false);
     this.waits = new Waits(channel);
-    Holder.CLEANER.register(this, waits);
+    Resources.CLEANER.register(this, waits);
   }
 
   @Override
@@ -226,9 +226,5 @@ public final class SelectingStreamIo implements StreamIo {
         }
       }
     }
-  }
-
-  private static final class Holder {
-    static final Cleaner CLEANER = Cleaner.create();
   }
 }
