@@ -6,6 +6,7 @@ import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
 import java.nio.channels.AsynchronousCloseException;
 import java.nio.channels.ClosedByInterruptException;
+import java.nio.channels.ClosedChannelException;
 import java.nio.channels.ClosedSelectorException;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
@@ -71,17 +72,35 @@ public final class SelectingStreamIo implements StreamIo {
         return -1;
       }
       long deadline = System.nanoTime() + timeoutNanos; // compared by difference only
-      for (; ; ) {
-        int n = channel.read(dst);
-        if (n != 0) {
-          return n;
-        }
+      int n = channel.read(dst);
+      while (n == 0) {
         if (!waits.await(SelectionKey.OP_READ, timeoutNanos, deadline)) {
           throw new SocketTimeoutException("Read timed out");
         }
+        n = afterWait(() -> channel.read(dst));
       }
+      return n;
     } finally {
       readLock.unlock();
+    }
+  }
+
+  /** A read or write of the channel. */
+  private interface Io {
+    int run() throws IOException;
+  }
+
+  /**
+   * {@code io}, made after a wait: the operation was in progress, so a channel closed meanwhile is
+   * an asynchronous close, as for the channel's own blocking operations.
+   */
+  private static int afterWait(Io io) throws IOException {
+    try {
+      return io.run();
+    } catch (AsynchronousCloseException e) {
+      throw e;
+    } catch (ClosedChannelException e) {
+      throw new AsynchronousCloseException();
     }
   }
 
@@ -98,10 +117,12 @@ public final class SelectingStreamIo implements StreamIo {
   public void write(ByteBuffer src, long timeoutNanos) throws IOException {
     long deadline = System.nanoTime() + timeoutNanos;
     long written = 0;
+    boolean waited = false;
     while (src.hasRemaining()) {
-      int n = channel.write(src);
+      int n = waited ? afterWait(() -> channel.write(src)) : channel.write(src);
       written += n;
-      if (n == 0 && !waits.await(SelectionKey.OP_WRITE, timeoutNanos, deadline)) {
+      waited = n == 0;
+      if (waited && !waits.await(SelectionKey.OP_WRITE, timeoutNanos, deadline)) {
         SocketTimeoutException e = new SocketTimeoutException("Write timed out");
         e.bytesTransferred = (int) Math.min(Integer.MAX_VALUE, written);
         throw e;
@@ -166,7 +187,14 @@ public final class SelectingStreamIo implements StreamIo {
           return false;
         }
       }
-      Selector selector = selector(op);
+      Selector selector;
+      try {
+        selector = selector(op); // registers the channel on the first wait
+      } catch (AsynchronousCloseException e) {
+        throw e;
+      } catch (ClosedChannelException e) {
+        throw new AsynchronousCloseException(); // closed while the operation was in progress
+      }
       long millis =
           Math.max(1, Math.min(CLOSE_CHECK_MILLIS, TimeUnit.NANOSECONDS.toMillis(left + 999_999)));
       try {
