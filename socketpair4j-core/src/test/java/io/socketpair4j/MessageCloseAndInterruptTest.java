@@ -54,6 +54,8 @@ class MessageCloseAndInterruptTest {
   /** The forms of read, and a write; each is performed on {@code a}. */
   enum Op {
     READ,
+    /** A read into a direct buffer: on a DATAGRAM end, {@code recv(2)} rather than recvmsg. */
+    DIRECT_READ,
     READ_MESSAGE,
     PEEK_MESSAGE,
     RECEIVE,
@@ -76,6 +78,8 @@ class MessageCloseAndInterruptTest {
     switch (op) {
       case READ:
         return a.read(dst);
+      case DIRECT_READ:
+        return a.read(ByteBuffer.allocateDirect(64));
       case READ_MESSAGE:
         return a.readMessage(dst).bytesRead();
       case PEEK_MESSAGE:
@@ -114,6 +118,8 @@ class MessageCloseAndInterruptTest {
   @CsvSource({
     "READ,false",
     "READ,true",
+    "DIRECT_READ,false",
+    "DIRECT_READ,true",
     "READ_MESSAGE,false",
     "READ_MESSAGE,true",
     "PEEK_MESSAGE,false",
@@ -144,6 +150,8 @@ class MessageCloseAndInterruptTest {
   @CsvSource({
     "READ,false",
     "READ,true",
+    "DIRECT_READ,false",
+    "DIRECT_READ,true",
     "READ_MESSAGE,false",
     "READ_MESSAGE,true",
     "RECEIVE,false",
@@ -163,6 +171,8 @@ class MessageCloseAndInterruptTest {
   @CsvSource({
     "READ,false",
     "READ,true",
+    "DIRECT_READ,false",
+    "DIRECT_READ,true",
     "READ_MESSAGE,true",
     "PEEK_MESSAGE,false",
     "RECEIVE,true",
@@ -183,6 +193,8 @@ class MessageCloseAndInterruptTest {
   @CsvSource({
     "READ,false",
     "READ,true",
+    "DIRECT_READ,false",
+    "DIRECT_READ,true",
     "READ_MESSAGE,false",
     "PEEK_MESSAGE,true",
     "RECEIVE,false",
@@ -223,6 +235,8 @@ class MessageCloseAndInterruptTest {
   @CsvSource({
     "READ,false",
     "READ,true",
+    "DIRECT_READ,false",
+    "DIRECT_READ,true",
     "READ_MESSAGE,false",
     "READ_MESSAGE,true",
     "PEEK_MESSAGE,true",
@@ -254,7 +268,7 @@ class MessageCloseAndInterruptTest {
   }
 
   @ParameterizedTest(name = "{0} virtual={1}")
-  @CsvSource({"READ,false", "READ,true", "READ_MESSAGE,true", "RECEIVE,false"})
+  @CsvSource({"READ,false", "READ,true", "READ_MESSAGE,true", "RECEIVE,false", "DIRECT_READ,false"})
   @DisplayName(
       "S46: the peer's close releases a blocked SEQPACKET read with end of stream; a DATAGRAM"
           + " read has no end of stream and stays blocked until its own channel is closed")

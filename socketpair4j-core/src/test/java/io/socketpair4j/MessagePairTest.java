@@ -82,6 +82,29 @@ class MessagePairTest {
 
   @Test
   @DisplayName(
+      "S51: direct buffers too small, in blocking and non-blocking mode, take the first bytes of"
+          + " the message and report its real length (DATAGRAM: recv(2) with MSG_TRUNC)")
+  void s51_truncationIntoDirectBuffers() throws IOException {
+    a.write(ascii("abcdef"));
+    a.write(ascii("gh"));
+    a.write(ascii("ijk"));
+    ByteBuffer small = ByteBuffer.allocateDirect(2);
+    assertThat(b.read(small)).isEqualTo(2); // blocking: on a platform thread, waits in the kernel
+    assertThat(TestSupport.ascii(small.flip())).isEqualTo("ab");
+    ReceivedMessage cut = b.readMessage(ByteBuffer.allocateDirect(1));
+    assertThat(cut.bytesRead()).isEqualTo(1);
+    assertThat(cut.length()).isEqualTo(2);
+    assertThat(cut.isTruncated()).isTrue();
+    b.configureBlocking(false);
+    ByteBuffer tiny = ByteBuffer.allocateDirect(8).limit(2);
+    assertThat(b.read(tiny)).isEqualTo(2);
+    assertThat(tiny.position()).isEqualTo(2);
+    assertThat(TestSupport.ascii(tiny.flip())).isEqualTo("ij");
+    assertThat(b.read(ByteBuffer.allocateDirect(64))).as("nothing of them is left").isZero();
+  }
+
+  @Test
+  @DisplayName(
       "S51: readMessage reports the real length and whether the message was cut (MSG_TRUNC)")
   void s51_readMessageReportsLengthAndTruncation() throws IOException {
     a.write(ascii("abcdef"));

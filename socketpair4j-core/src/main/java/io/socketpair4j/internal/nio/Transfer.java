@@ -260,6 +260,9 @@ final class Transfer {
    * instead of returning {@code EAGAIN}. The caller is a platform thread in blocking mode.
    */
   long attempt(int fd, boolean wait) {
+    if (plainMessage(wait)) {
+      return plainMessage(fd, wait && !sending);
+    }
     if (kind.messages() || descriptorCount > 0 || room >= 0) {
       return message(fd, wait && !sending);
     }
@@ -373,6 +376,60 @@ final class Transfer {
     } finally {
       v.forget();
     }
+  }
+
+  /**
+   * Whether the request is a message of one buffer with no control data that {@code send(2)} or
+   * {@code recv(2)} can carry: any message send without descriptors, and a DGRAM receive that
+   * accepts no descriptors, unless it would wait in the kernel into a heap buffer (a waiting call
+   * takes native memory only; {@link #message} stages it). A SEQPACKET receive always asks for the
+   * timestamp in control data, which tells an empty message from the end of the stream.
+   */
+  private boolean plainMessage(boolean wait) {
+    if (!kind.messages() || buffer == null || descriptorCount > 0) {
+      return false;
+    }
+    return sending || (!kind.endOfStreamByTimestamp() && room < 0 && (!wait || buffer.isDirect()));
+  }
+
+  /**
+   * One message of one buffer through {@code send(2)} or {@code recv(2)} with {@code MSG_TRUNC},
+   * which returns the message's real length as {@code recvmsg} does: the kernel reads no msghdr or
+   * iovec, and nothing is built for it. Returns what {@link #message} returns for the same request.
+   */
+  private long plainMessage(int fd, boolean wait) {
+    int position = buffer.position();
+    int limit = buffer.limit();
+    int len = position <= limit ? limit - position : 0;
+    MemorySegment m = memory.from(buffer, position);
+    if (len > m.byteSize()) {
+      throw new IllegalStateException("buffer changed during the call"); // cannot happen: lim<=cap
+    }
+    long n;
+    if (sending) {
+      n = LibC.send(callState, fd, m, len, flags);
+    } else {
+      int callFlags = flags | MSG_TRUNC | (peek ? MSG_PEEK : 0);
+      n =
+          wait
+              ? LibC.recvWaiting(
+                  KernelWait.current().callState(), fd, m, len, callFlags & ~MSG_DONTWAIT)
+              : LibC.recv(callState, fd, m, len, callFlags);
+      if (control != null) {
+        control.forget(); // nothing received with this message
+      }
+    }
+    if (n < 0) {
+      return n;
+    }
+    long stored = Math.min(n, len);
+    buffer.position(position + (int) stored);
+    messageLength = n;
+    if (wait && n == 0) {
+      return EMPTY_OR_WOKEN;
+    }
+    completed = true;
+    return stored;
   }
 
   /** After {@link #EMPTY_OR_WOKEN} that was a real message: records it; returns 0. */
