@@ -3,6 +3,7 @@ package io.socketpair4j;
 import static io.socketpair4j.TestSupport.ascii;
 import static io.socketpair4j.TestSupport.pattern;
 import static io.socketpair4j.TestSupport.readFully;
+import static java.nio.charset.StandardCharsets.US_ASCII;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -12,6 +13,8 @@ import java.net.UnixDomainSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.AlreadyBoundException;
 import java.nio.channels.AlreadyConnectedException;
+import java.nio.channels.AsynchronousCloseException;
+import java.nio.channels.ClosedByInterruptException;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.SocketChannel;
 import java.util.concurrent.Executors;
@@ -215,6 +218,59 @@ class StreamChannelTest extends PairFixture {
         Background.start(() -> a.write(ByteBuffer.allocate(100_000))).awaitBlocked();
     readFully(b, (int) expected);
     writer.get();
+  }
+
+  /** Writes and reads one 64 KiB heap chunk, so that the reader's last read filled its buffer. */
+  private void flowOneChunk(int seed) throws IOException {
+    byte[] chunk = TestSupport.pattern(64 * 1024, seed);
+    a.configureBlocking(false);
+    assertThat(a.write(ByteBuffer.wrap(chunk))).isEqualTo(chunk.length);
+    a.configureBlocking(true);
+    ByteBuffer got = ByteBuffer.allocate(chunk.length);
+    while (got.hasRemaining()) {
+      assertThat(b.read(got)).isPositive();
+    }
+    assertThat(got.array()).isEqualTo(chunk);
+  }
+
+  @Test
+  @DisplayName(
+      "S25: a heap reader of a bulk stream (reads that fill 64 KiB) still waits when the stream"
+          + " pauses, and is released by the next bytes, which it gets")
+  void s25_aBulkHeapReaderWaitsWhenTheStreamPauses() throws Exception {
+    flowOneChunk(1);
+    flowOneChunk(2); // read while the stream flows: on a native end, straight into the array
+    Background<String> read =
+        Background.start(
+                false,
+                () -> {
+                  ByteBuffer in = ByteBuffer.allocate(64 * 1024);
+                  int n = b.read(in);
+                  return new String(in.array(), 0, n, US_ASCII);
+                })
+            .awaitBlocked();
+    a.write(ByteBuffer.wrap("more".getBytes(US_ASCII)));
+    assertThat(read.get()).isEqualTo("more");
+    flowOneChunk(4);
+  }
+
+  @ParameterizedTest(name = "interrupt={0}")
+  @ValueSource(booleans = {false, true})
+  @DisplayName(
+      "S58: a heap reader of a bulk stream that waits because the stream paused is released by"
+          + " close (AsynchronousCloseException) and by interrupt (ClosedByInterruptException)")
+  void s58_aWaitingBulkHeapReaderIsReleased(boolean interrupt) throws Exception {
+    flowOneChunk(3);
+    Background<Integer> read =
+        Background.start(false, () -> b.read(ByteBuffer.allocate(64 * 1024))).awaitBlocked();
+    if (interrupt) {
+      read.thread().interrupt();
+      assertThat(read.failure()).isExactlyInstanceOf(ClosedByInterruptException.class);
+    } else {
+      b.close();
+      assertThat(read.failure()).isExactlyInstanceOf(AsynchronousCloseException.class);
+    }
+    assertThat(b.isOpen()).isFalse();
   }
 
   @Test

@@ -82,6 +82,14 @@ final class Transfer {
   private boolean controlTruncated;
   private boolean timedOut; // a timed blocking call whose time ran out
 
+  /**
+   * The fewest bytes one heap read takes that suggest a flowing bulk stream ({@link
+   * #stagedReceive}).
+   */
+  static final int FLOWING_MIN = 8 * 1024;
+
+  private boolean flowing; // the last blocking heap read took FLOWING_MIN bytes or more
+
   Transfer(boolean sending, SocketKind kind) {
     this.sending = sending;
     this.kind = kind;
@@ -446,6 +454,29 @@ final class Transfer {
     return control != null ? control : (control = new ControlMessages());
   }
 
+  /**
+   * A platform thread's blocking read into a heap buffer. It waits in the kernel through the
+   * thread's staging memory, and copies what came into the array; but while a bulk stream flows
+   * (the last read took at least {@link #FLOWING_MIN} bytes) it first tries a non-blocking {@code
+   * recv} into the array itself, which costs no copy when the data is there and one {@code EAGAIN}
+   * when it is not. A reader of small requests or replies never reads that much at once, so it
+   * never pays that extra call.
+   */
+  private long stagedReceive(int fd, ByteBuffer b, MemorySegment m, int position, int len) {
+    long n = -Errno.EAGAIN;
+    if (flowing) {
+      n = LibC.recv(callState, fd, m, len, flags);
+      if (n > 0) {
+        b.position(position + (int) n);
+      }
+    }
+    if (n == -Errno.EAGAIN) {
+      n = KernelWait.current().transfer(fd, false, b, m, position, len, flags & ~MSG_DONTWAIT);
+    }
+    flowing = n >= FLOWING_MIN;
+    return n;
+  }
+
   private long single(int fd, ByteBuffer b, int position, int len, boolean wait) {
     if (len == 0) {
       return NOTHING_REQUESTED;
@@ -455,11 +486,15 @@ final class Transfer {
       throw new IllegalStateException("buffer changed during the call"); // cannot happen: lim<=cap
     }
     // Waiting in the kernel: a direct buffer at once; a heap buffer's receive at once too (only
-    // the bytes received are copied out of the staging memory); a heap buffer's send only when a
+    // the bytes received are copied out of the staging memory), unless a bulk stream flows
+    // (stagedReceive); a heap buffer's send only when a
     // non-blocking send, which gives the kernel the array itself, finds no space (a send usually
     // finds space, and then costs no copy)
     boolean staged = wait && !b.isDirect() && len <= KernelWait.MAX_STAGED;
-    if (wait && (b.isDirect() || (staged && !sending))) {
+    if (staged && !sending) {
+      return stagedReceive(fd, b, m, position, len);
+    }
+    if (wait && b.isDirect()) {
       return KernelWait.current().transfer(fd, sending, b, m, position, len, flags & ~MSG_DONTWAIT);
     }
     long n =
