@@ -145,15 +145,18 @@ public final class BenchMain implements Callable<Integer> {
     boolean spawn = only == null || only == Part.spawn;
     String command =
         "./socketpair-bench" + (quick ? " --quick" : "") + (only == null ? "" : " --only " + only);
+    // The lengths given to steps other than JMH's are seconds measured in full-mode runs on a
+    // 2-core machine (2026-12-03: 44-45 min in all); the C reference's move with C's round trip
+    // time, which differs by up to five times between runs, and Progress scales by the pace so far
     Progress plan = new Progress(System.out);
     if (streams || messages) {
       plan.add("compile the C reference", 1, () -> reference = compile("reference"));
     }
     if (streams) {
-      plan.add("C reference: stream pairs", quick ? 30 : 135, this::runC);
+      plan.add("C reference: stream pairs", quick ? 30 : 180, this::runC);
     }
     if (messages) {
-      plan.add("C reference: message pairs, descriptors", quick ? 30 : 130, this::runMessagesC);
+      plan.add("C reference: message pairs, descriptors", quick ? 30 : 200, this::runMessagesC);
     }
     if (streams) {
       plan.add("leak check: stream pairs", Impl.values().length * 3, this::checkLeaks);
@@ -202,13 +205,13 @@ public final class BenchMain implements Callable<Integer> {
       int samples = 3 * ThreadKind.values().length * Impl.values().length - 2;
       plan.add(
           "the scaled sample: " + samples + " runs, one JVM each",
-          samples * (quick ? 6 : 20),
+          samples * (quick ? 6 : 28),
           this::runSamples);
     }
     if (spawn) {
       plan.add(
           "starting children: " + (quick ? 3 : 5) + " runs, one JVM each",
-          quick ? 40 : 160,
+          quick ? 40 : 200,
           () -> spawnReport = runSpawn(command));
     }
     plan.run();
