@@ -154,9 +154,9 @@ class JettyInteropTest {
         response.getHeaders().put(HttpHeader.CONTENT_LENGTH, request.getLength());
         Content.copy(request, response, callback);
       } else {
-        byte[] body = ("hello " + Request.getPathInContext(request)).getBytes(US_ASCII);
-        response.getHeaders().put(HttpHeader.CONTENT_LENGTH, body.length);
-        Content.Sink.write(response, true, new String(body, US_ASCII), callback);
+        String body = "hello " + Request.getPathInContext(request); // ASCII: a byte per char
+        response.getHeaders().put(HttpHeader.CONTENT_LENGTH, body.length());
+        Content.Sink.write(response, true, body, callback);
       }
       return true;
     }

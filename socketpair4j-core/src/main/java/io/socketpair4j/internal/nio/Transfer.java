@@ -409,10 +409,7 @@ final class Transfer {
     int position = buffer.position();
     int limit = buffer.limit();
     int len = position <= limit ? limit - position : 0;
-    MemorySegment m = memory.from(buffer, position);
-    if (len > m.byteSize()) {
-      throw new IllegalStateException("buffer changed during the call"); // cannot happen: lim<=cap
-    }
+    MemorySegment m = segment(buffer, position, len);
     long n;
     if (sending) {
       n = LibC.send(callState, fd, m, len, flags);
@@ -477,19 +474,27 @@ final class Transfer {
     return n;
   }
 
-  private long single(int fd, ByteBuffer b, int position, int len, boolean wait) {
-    if (len == 0) {
-      return NOTHING_REQUESTED;
-    }
+  /**
+   * The memory of {@code b} from {@code position}, which must hold {@code len} bytes (always so:
+   * {@code len} was computed from one reading of a limit, which never exceeds the capacity).
+   */
+  private MemorySegment segment(ByteBuffer b, int position, int len) {
     MemorySegment m = memory.from(b, position);
     if (len > m.byteSize()) {
       throw new IllegalStateException("buffer changed during the call"); // cannot happen: lim<=cap
     }
+    return m;
+  }
+
+  private long single(int fd, ByteBuffer b, int position, int len, boolean wait) {
+    if (len == 0) {
+      return NOTHING_REQUESTED;
+    }
+    MemorySegment m = segment(b, position, len);
     // Waiting in the kernel: a direct buffer at once; a heap buffer's receive at once too (only
     // the bytes received are copied out of the staging memory), unless a bulk stream flows
-    // (stagedReceive); a heap buffer's send only when a
-    // non-blocking send, which gives the kernel the array itself, finds no space (a send usually
-    // finds space, and then costs no copy)
+    // (stagedReceive); a heap buffer's send only when a non-blocking send, which gives the kernel
+    // the array itself, finds no space (a send usually finds space, and then costs no copy)
     boolean staged = wait && !b.isDirect() && len <= KernelWait.MAX_STAGED;
     if (staged && !sending) {
       return stagedReceive(fd, b, m, position, len);
