@@ -16,6 +16,10 @@
  *                                    (MSG_CMSG_CLOEXEC) and closes the descriptor; on a
  *                                    SOCK_STREAM or SOCK_SEQPACKET pair (TYPE stream|seqpacket):
  *                                    median messages per second
+ *   reference callcost ROUNDS N KIND one thread writes 8 bytes on one end and reads them at the
+ *                                    other, N times, on a socket pair or on a pipe (KIND
+ *                                    socket|pipe): median nanoseconds per write + read (the cost
+ *                                    of the calls without a wake-up; not run by socketpair-bench)
  *
  * The round trips (pingpong, sample, message) also print, after the median on the same line, the
  * medians of the process's voluntary and involuntary context switches per round trip over the
@@ -415,9 +419,36 @@ static double fd_pass(long n, int type) {
   return n / (us / 1e6);
 }
 
+/* 7. the cost of a write + read without a wake-up */
+static double call_cost(long n, int on_pipe) {
+  int fds[2]; /* [0] is written, [1] read */
+  if (on_pipe) {
+    int p[2];
+    if (pipe2(p, O_CLOEXEC) != 0) die("pipe2");
+    fds[0] = p[1];
+    fds[1] = p[0];
+  } else {
+    pair(fds);
+  }
+  double start = now_us();
+  for (long i = 0; i < n; i++) {
+    uint64_t v = (uint64_t)i, back;
+    if (write(fds[0], &v, sizeof v) != sizeof v) die("write");
+    if (read(fds[1], &back, sizeof back) != sizeof back) die("read");
+    if (back != v) {
+      fprintf(stderr, "callcost: wrong data\n");
+      exit(1);
+    }
+  }
+  double ns = (now_us() - start) * 1000 / n;
+  close(fds[0]);
+  close(fds[1]);
+  return ns;
+}
+
 int main(int argc, char **argv) {
   if (argc < 4) {
-    fprintf(stderr, "usage: %s create|pingpong|throughput|sample|message|fdpass ROUNDS ARG [ARG]\n",
+    fprintf(stderr, "usage: %s create|pingpong|throughput|sample|message|fdpass|callcost ROUNDS ARG [ARG]\n",
             argv[0]);
     return 2;
   }
@@ -439,6 +470,8 @@ int main(int argc, char **argv) {
       x = message_ping_pong(atol(argv[3]), socket_type(argv[4]));
     else if (strcmp(what, "fdpass") == 0 && argc >= 5)
       x = fd_pass(atol(argv[3]), socket_type(argv[4]));
+    else if (strcmp(what, "callcost") == 0 && argc >= 5)
+      x = call_cost(atol(argv[3]), strcmp(argv[4], "pipe") == 0);
     else {
       fprintf(stderr, "unknown measurement %s\n", what);
       return 2;

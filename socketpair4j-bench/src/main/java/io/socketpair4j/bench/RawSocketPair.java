@@ -48,18 +48,26 @@ final class RawSocketPair implements Closeable {
   /** A new stream socket pair, both ends blocking. */
   static RawSocketPair open() throws IOException {
     try (Arena arena = Arena.ofConfined()) {
-      MemorySegment fds = arena.allocate(JAVA_INT, 2);
-      int r;
-      try {
-        r = (int) SOCKETPAIR.invokeExact(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, fds);
-      } catch (Throwable t) {
-        throw new IOException("socketpair", t);
-      }
-      if (r != 0) {
-        throw new IOException("socketpair failed");
-      }
-      return new RawSocketPair(fds.getAtIndex(JAVA_INT, 0), fds.getAtIndex(JAVA_INT, 1));
+      return open(arena.allocate(JAVA_INT, 2));
     }
+  }
+
+  /**
+   * A new stream socket pair, both ends blocking, with {@code fds} (two ints) as the memory the
+   * kernel writes the descriptor numbers to: a caller that makes many pairs gives the same memory
+   * each time.
+   */
+  static RawSocketPair open(MemorySegment fds) throws IOException {
+    int r;
+    try {
+      r = (int) SOCKETPAIR.invokeExact(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, fds);
+    } catch (Throwable t) {
+      throw new IOException("socketpair", t);
+    }
+    if (r != 0) {
+      throw new IOException("socketpair failed");
+    }
+    return new RawSocketPair(fds.getAtIndex(JAVA_INT, 0), fds.getAtIndex(JAVA_INT, 1));
   }
 
   int first() {
