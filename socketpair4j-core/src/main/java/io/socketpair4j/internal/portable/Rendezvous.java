@@ -69,10 +69,25 @@ final class Rendezvous {
    *     SocketTimeoutException}); nothing is left open and no file is left behind
    */
   static List<SocketChannel[]> open(int count, RendezvousSettings settings) throws IOException {
-    return new Rendezvous(count, settings).run();
+    return open(count, settings, address -> {});
   }
 
-  private List<SocketChannel[]> run() throws IOException {
+  /**
+   * As {@link #open(int, RendezvousSettings)}, calling {@code listening} with the listener's
+   * address once it listens, before the first end connects: tests connect strangers there.
+   */
+  static List<SocketChannel[]> open(int count, RendezvousSettings settings, Listening listening)
+      throws IOException {
+    return new Rendezvous(count, settings).run(listening);
+  }
+
+  /** What a test does when the listener listens. */
+  @FunctionalInterface
+  interface Listening {
+    void at(UnixDomainSocketAddress address) throws IOException;
+  }
+
+  private List<SocketChannel[]> run(Listening listening) throws IOException {
     RendezvousDirectory dir = RendezvousDirectory.create(settings.baseDirectory());
     ScheduledFuture<?> timer = null;
     boolean ok = false;
@@ -83,6 +98,7 @@ final class Rendezvous {
       listener = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
       listener.bind(address, count + BACKLOG_SLACK);
       listener.configureBlocking(false);
+      listening.at(address);
       RANDOM.nextBytes(secret);
       ByteBuffer token = ByteBuffer.allocateDirect(TOKEN_BYTES).put(secret);
       for (int i = 0; i < count; i++) {
@@ -92,7 +108,7 @@ final class Rendezvous {
         end.connect(address);
         connectingNow = null;
         end.write(token.clear().position(SECRET_BYTES).putInt(i).flip());
-        acceptPending(); // keeps the backlog short
+        acceptOne(); // keeps the backlog short, without a call that finds it empty
       }
       acceptPending();
       dir.delete(); // every connection of ours is accepted: nobody needs the path any more
@@ -129,14 +145,24 @@ final class Rendezvous {
 
   /** Accepts every connection waiting now, to be verified later. */
   private void acceptPending() throws IOException {
-    SocketChannel ch;
-    while ((ch = listener.accept()) != null) {
-      if (pending.size() >= count + MAX_ACCEPTED_STRANGERS) {
-        ch.close(); // a flood; ours are all among the first accepted
-      } else {
-        pending.add(ch);
-      }
+    while (acceptOne()) {}
+  }
+
+  /**
+   * Accepts one connection if one is waiting (the one just connected, unless someone else's came
+   * first: then ours waits for the next accept), to be verified later. Returns false when none was.
+   */
+  private boolean acceptOne() throws IOException {
+    SocketChannel ch = listener.accept();
+    if (ch == null) {
+      return false;
     }
+    if (pending.size() >= count + MAX_ACCEPTED_STRANGERS) {
+      ch.close(); // a flood; ours are all among the first accepted
+    } else {
+      pending.add(ch);
+    }
+    return true;
   }
 
   /**

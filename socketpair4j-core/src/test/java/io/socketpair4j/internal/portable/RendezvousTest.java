@@ -11,10 +11,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 class RendezvousTest {
@@ -43,6 +45,64 @@ class RendezvousTest {
       }
     }
     assertThat(entries()).isEmpty();
+  }
+
+  @Test
+  @Timeout(60) // a rendezvous that took a silent stranger for one of ours would wait for it forever
+  void strangersWhoConnectFirstAreClosedAndOursStillPair() throws IOException {
+    List<SocketChannel> strangers = new ArrayList<>();
+    List<SocketChannel[]> pairs;
+    try {
+      pairs =
+          Rendezvous.open(
+              4,
+              settings(Duration.ofSeconds(20)),
+              address -> {
+                // queued before every end of ours: the first accepts take these instead
+                SocketChannel silent = SocketChannel.open(address);
+                strangers.add(silent);
+                SocketChannel guessing = SocketChannel.open(address);
+                strangers.add(guessing);
+                guessing.write(ByteBuffer.allocate(20).putInt(16, 0)); // a wrong secret, index 0
+                SocketChannel talkative = SocketChannel.open(address);
+                strangers.add(talkative);
+                talkative.write(ByteBuffer.allocate(64)); // more than a token
+              });
+      try {
+        assertThat(pairs).hasSize(4);
+        for (int i = 0; i < pairs.size(); i++) {
+          SocketChannel[] p = pairs.get(i);
+          p[0].write(ByteBuffer.allocate(4).putInt(0, i));
+          ByteBuffer got = ByteBuffer.allocate(4);
+          while (got.hasRemaining()) {
+            p[1].read(got);
+          }
+          assertThat(got.getInt(0)).isEqualTo(i);
+        }
+        for (SocketChannel stranger : strangers) {
+          // the rendezvous closed its end of each: end of stream, or a reset when data was unread
+          assertThat(readUntilClosed(stranger)).isTrue();
+        }
+      } finally {
+        for (SocketChannel[] p : pairs) {
+          p[0].close();
+          p[1].close();
+        }
+      }
+    } finally {
+      for (SocketChannel stranger : strangers) {
+        stranger.close();
+      }
+    }
+    assertThat(entries()).isEmpty();
+  }
+
+  private static boolean readUntilClosed(SocketChannel ch) {
+    try {
+      return ch.read(ByteBuffer.allocate(1)) == -1;
+    } catch (IOException e) {
+      return e.getMessage() != null && e.getMessage().contains("reset");
+    }
   }
 
   @Test
