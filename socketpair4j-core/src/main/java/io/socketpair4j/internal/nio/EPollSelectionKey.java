@@ -23,6 +23,7 @@ final class EPollSelectionKey extends AbstractSelectionKey {
   // Owned by the selector, guarded by its lock.
   int registeredEvents; // epoll events now registered; 0 when not in the epoll set
   private boolean holdsUse; // whether this key holds a use of the channel's descriptor
+  int selectedSlot = -1; // the key's slot in its selector's SelectedKeySet; -1: none
 
   EPollSelectionKey(
       SelectableChannel channel,

@@ -27,7 +27,6 @@ import java.nio.channels.spi.SelectorProvider;
 import java.util.ArrayDeque;
 import java.util.Arrays;
 import java.util.Collections;
-import java.util.HashSet;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -74,8 +73,9 @@ public final class EPollSelector extends AbstractSelector {
 
   private final Set<SelectionKey> keys = ConcurrentHashMap.newKeySet();
   private final Set<SelectionKey> publicKeys = Collections.unmodifiableSet(keys);
-  private final Set<SelectionKey> selectedKeys = new HashSet<>();
-  private final Set<SelectionKey> publicSelectedKeys = new UngrowableSet<>(selectedKeys);
+  // users may remove from it but not add: it is its own public view
+  private final SelectedKeySet selectedKeys = new SelectedKeySet();
+  private final Set<SelectionKey> publicSelectedKeys = selectedKeys;
 
   private final Object updateLock = new Object();
   private final ArrayDeque<EPollSelectionKey> updates = new ArrayDeque<>(); // guarded by updateLock
@@ -439,7 +439,7 @@ public final class EPollSelector extends AbstractSelector {
         }
       } else {
         key.setReadyOps(ready);
-        selectedKeys.add(key);
+        selectedKeys.select(key);
         count++;
       }
     }
