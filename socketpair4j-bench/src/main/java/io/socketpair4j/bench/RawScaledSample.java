@@ -18,7 +18,6 @@ import java.nio.ByteBuffer;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -72,23 +71,7 @@ public final class RawScaledSample {
     int repetitions = Integer.parseInt(args[1]);
     int rounds = Integer.parseInt(args[2]);
     Sides sides = args.length > 3 ? Sides.valueOf(args[3]) : Sides.RAW;
-    double[] rates = new double[rounds];
-    double[] voluntary = new double[rounds];
-    double[] involuntary = new double[rounds];
-    for (int i = 0; i <= rounds; i++) {
-      ScaledSample.Run run = run(pairs, repetitions, sides);
-      if (i > 0) {
-        rates[i - 1] = run.rate();
-        voluntary[i - 1] = run.switches().voluntary();
-        involuntary[i - 1] = run.switches().involuntary();
-      }
-    }
-    Arrays.sort(rates);
-    Arrays.sort(voluntary);
-    Arrays.sort(involuntary);
-    ContextSwitches.PerTrip switches =
-        new ContextSwitches.PerTrip(voluntary[rounds / 2], involuntary[rounds / 2]);
-    System.out.println(rates[rounds / 2] + " " + switches.print());
+    ScaledSample.printMedians(rounds, () -> run(pairs, repetitions, sides));
   }
 
   /** One pair: descriptor numbers for the raw side, channels for socketpair4j's side. */

@@ -23,17 +23,32 @@ import java.util.concurrent.atomic.AtomicReference;
 public final class ScaledSample {
   private ScaledSample() {}
 
-  public static void main(String[] args) throws Exception {
+  public static void main(String[] args) throws Throwable {
     Impl impl = Impl.valueOf(args[0]);
     int pairs = Integer.parseInt(args[1]);
     int repetitions = Integer.parseInt(args[2]);
     ThreadKind threads = ThreadKind.valueOf(args[3]);
     int rounds = Integer.parseInt(args[4]);
+    printMedians(rounds, () -> run(impl, pairs, repetitions, threads));
+  }
+
+  /** One run of a sample, for {@link #printMedians}. */
+  @FunctionalInterface
+  interface Sample {
+    Run run() throws Throwable;
+  }
+
+  /**
+   * Runs {@code sample} once for warm-up, then {@code rounds} times, and prints the median rate
+   * and, on the same line, the medians of the context switches per round trip (as {@link #main}
+   * says).
+   */
+  static void printMedians(int rounds, Sample sample) throws Throwable {
     double[] rates = new double[rounds];
     double[] voluntary = new double[rounds];
     double[] involuntary = new double[rounds];
     for (int i = 0; i <= rounds; i++) {
-      Run run = run(impl, pairs, repetitions, threads);
+      Run run = sample.run();
       if (i > 0) {
         rates[i - 1] = run.rate();
         voluntary[i - 1] = run.switches().voluntary();

@@ -73,9 +73,8 @@ public final class EPollSelector extends AbstractSelector {
 
   private final Set<SelectionKey> keys = ConcurrentHashMap.newKeySet();
   private final Set<SelectionKey> publicKeys = Collections.unmodifiableSet(keys);
-  // users may remove from it but not add: it is its own public view
+  // handed to users as it is: it lets them remove keys but not add them
   private final SelectedKeySet selectedKeys = new SelectedKeySet();
-  private final Set<SelectionKey> publicSelectedKeys = selectedKeys;
 
   private final Object updateLock = new Object();
   private final ArrayDeque<EPollSelectionKey> updates = new ArrayDeque<>(); // guarded by updateLock
@@ -132,7 +131,7 @@ public final class EPollSelector extends AbstractSelector {
   @Override
   public Set<SelectionKey> selectedKeys() {
     ensureOpen();
-    return publicSelectedKeys;
+    return selectedKeys;
   }
 
   // -- registration -------------------------------------------------------------------------
@@ -318,7 +317,7 @@ public final class EPollSelector extends AbstractSelector {
       }
       inSelect = true;
       try {
-        synchronized (publicSelectedKeys) {
+        synchronized (selectedKeys) {
           return doSelect(action, timeoutMillis);
         }
       } finally {
@@ -481,7 +480,7 @@ public final class EPollSelector extends AbstractSelector {
   protected void implCloseSelector() throws IOException {
     wakeup();
     synchronized (this) {
-      synchronized (publicSelectedKeys) {
+      synchronized (selectedKeys) {
         // Every key goes, cancelled or not, as the JDK's selectors do: cancelling them first would
         // miss a key that another thread is cancelling at this moment (cancel() invalidates a key
         // before it queues it), and its descriptor would never be released.

@@ -167,10 +167,7 @@ final class SelectedKeySet extends AbstractSet<SelectionKey> {
         if (modCount != expected) {
           throw new ConcurrentModificationException();
         }
-        removeAt(last);
-        if (end == 0) {
-          next = 0; // the set started over: nothing is left to iterate
-        }
+        removeAt(last); // when that empties the set, end becomes 0 and hasNext() false
         last = -1;
         expected = ++modCount;
       }
