@@ -23,7 +23,7 @@ import org.openjdk.jmh.annotations.TearDown;
  * connected UNIX-domain {@code SocketChannel}s, with one listener kept for the whole run (open a
  * channel connected to it, accept, close both), and none of what makes a {@code SocketPair} safe
  * (no per-pair token, no private rendezvous directory). Microseconds per pair, as {@link
- * CreateCloseBenchmark}. Not part of {@code ./socketpair-bench}: run it with {@code
+ * CreateCloseBenchmark}. Not part of {@code ./socketpair-bench}: run it next to {@code
  * CreateCloseBenchmark -p impl=JDK} when the {@code SocketPair} creation row needs explaining.
  */
 @State(Scope.Thread)
@@ -36,7 +36,8 @@ public class JdkConnectFloorBenchmark {
 
   @Setup(Level.Trial)
   public void listen() throws IOException {
-    Path shm = Path.of("/dev/shm"); // the base SocketPair prefers here, as it does
+    // a tmpfs, as SocketPair's default bases ($XDG_RUNTIME_DIR, then /dev/shm) are where they exist
+    Path shm = Path.of("/dev/shm");
     directory =
         Files.isDirectory(shm)
             ? Files.createTempDirectory(shm, "floor")
